@@ -1,0 +1,179 @@
+"""The only part of mesonbuild-blas that touches Meson internals.
+
+:func:`install` registers the BLAS dependency names with Meson's dependency
+table and wraps two interpreter entry points:
+
+* ``Interpreter.func_dependency`` accepts the ``interface:`` keyword, validates
+  it and encodes it (and the project's ``use-ilp64`` default) into ``modules``,
+  so Meson's dependency cache keeps LP64 and ILP64 lookups apart;
+* ``MesonMain._override_dependency_impl`` registers overrides of BLAS names
+  under the interface-encoded keys too, so ``meson.override_dependency()`` and
+  ``fallback:`` keep working.
+
+It also leaves a :class:`PluginMarker` on ``coredata``: unpickling it (any
+Meson loading the build directory, e.g. ``meson setup --reconfigure`` run with
+plain ``meson``) calls :func:`install` again.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, Callable
+
+from .. import MESON_MAX_EXCLUSIVE, MESON_MIN, vendors
+from ..errors import BlasError
+from ..request import FEATURES, ProjectOptions, check_interface, split_modules
+
+_installed = False
+
+
+class PluginMarker:
+    """Stored on coredata; re-activates the plugin wherever coredata is loaded."""
+
+    def __reduce__(self) -> tuple[Callable[[], PluginMarker], tuple[()]]:
+        return (restore_marker, ())
+
+
+def restore_marker() -> PluginMarker:
+    install()
+    return PluginMarker()
+
+
+def is_blas_name(name: str) -> bool:
+    low = name.lower()
+    return low in vendors.GENERIC or vendors.lookup(low) is not None
+
+
+def _flatten(args: Any) -> list[Any]:
+    out: list[Any] = []
+    for a in args if isinstance(args, (list, tuple)) else [args]:
+        if isinstance(a, (list, tuple)):
+            out += _flatten(a)
+        else:
+            out.append(a)
+    return out
+
+
+def project_options(coredata: Any, subproject: str) -> ProjectOptions:
+    from . import compat
+
+    def opt(name: str) -> Any:
+        return compat.project_option(coredata, name, subproject)
+
+    def text(name: str) -> str | None:
+        value = opt(name)
+        return value if isinstance(value, str) else None
+
+    def order(name: str) -> tuple[str, ...] | None:
+        value = opt(name)
+        if isinstance(value, str):
+            value = [v for v in value.split(",") if v.strip()]
+        return tuple(str(v) for v in value) if isinstance(value, list) and value else None
+
+    ilp64 = opt("use-ilp64")
+    return ProjectOptions(
+        blas=text("blas"),
+        lapack=text("lapack"),
+        blas_order=order("blas-order"),
+        lapack_order=order("lapack-order"),
+        use_ilp64=ilp64 if isinstance(ilp64, bool) else None,
+        symbol_suffix=text("blas-symbol-suffix"),
+        mkl_threading=text("mkl-threading"),
+    )
+
+
+def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
+    from mesonbuild.interpreterbase import InvalidArguments
+
+    from .dependency import CURRENT_OPTIONS
+
+    def func_dependency(self: Any, node: Any, args: Any, kwargs: Any) -> Any:
+        self.coredata.mesonbuild_blas = PluginMarker()
+        names = [n for n in _flatten(args) if isinstance(n, str) and n]
+        blas_names = [n for n in names if is_blas_name(n)]
+        if "interface" not in kwargs and not blas_names:
+            return original(self, node, args, kwargs)
+        kwargs = dict(kwargs)
+        interface = kwargs.pop("interface", None)
+        try:
+            if interface is not None:
+                if not names or len(blas_names) != len(names):
+                    other = ", ".join(repr(n) for n in names if not is_blas_name(n))
+                    raise BlasError(
+                        f"dependency(): 'interface' applies only to BLAS/LAPACK dependencies, not {other}",
+                        "remove 'interface:' or use a BLAS name: "
+                        + ", ".join(sorted(vendors.GENERIC)) + " or a vendor",
+                    )
+                interface = check_interface(interface)
+            options = project_options(self.coredata, self.subproject)
+            modules = [str(m) if not isinstance(m, str) else m for m in _flatten(kwargs.get("modules", []))]
+            keyed, _flags = split_modules(modules)
+            if interface is not None and keyed.get("interface", interface) != interface:
+                raise BlasError(
+                    f"interface: '{interface}' conflicts with modules: ['interface: {keyed['interface']}']",
+                    "give the interface once",
+                )
+            if "interface" not in keyed:
+                interface = interface or (vendors.ILP64 if options.use_ilp64 else vendors.LP64)
+                modules.append(f"interface: {interface}")
+            kwargs["modules"] = modules
+        except BlasError as e:
+            raise InvalidArguments(str(e)) from None
+        CURRENT_OPTIONS.append(options)
+        try:
+            return original(self, node, args, kwargs)
+        finally:
+            CURRENT_OPTIONS.pop()
+
+    return func_dependency
+
+
+def _wrap_override(original: Callable[..., Any]) -> Callable[..., Any]:
+    def _override_dependency_impl(self: Any, name: str, dep: Any, kwargs: Any, static: Any,
+                                  permissive: bool = False) -> None:
+        original(self, name, dep, kwargs, static, permissive)
+        if not is_blas_name(name):
+            return
+        info = getattr(dep, "blas_info", None)
+        interfaces = (info.interface,) if info is not None else vendors.INTERFACES
+        # Register under the keys dependency() builds for BLAS names: the
+        # interface plus any combination of feature modules.
+        for interface in interfaces:
+            for n in range(len(FEATURES) + 1):
+                for combo in itertools.combinations(FEATURES, n):
+                    nkwargs = dict(kwargs)
+                    nkwargs["modules"] = [*combo, f"interface: {interface}"]
+                    original(self, name, dep, nkwargs, static, True)
+
+    return _override_dependency_impl
+
+
+def check_meson_version() -> None:
+    from mesonbuild import coredata
+    from packaging.version import Version
+
+    found = Version(coredata.version.split(".dev")[0])
+    if not (Version(MESON_MIN) <= found < Version(MESON_MAX_EXCLUSIVE)):
+        raise BlasError(
+            f"mesonbuild-blas supports Meson >= {MESON_MIN}, < {MESON_MAX_EXCLUSIVE}; this is Meson {found}",
+            f"pip install 'meson>={MESON_MIN},<{MESON_MAX_EXCLUSIVE}'",
+        )
+
+
+def install() -> None:
+    """Activate the plugin in this Python process (idempotent)."""
+    global _installed
+    if _installed:
+        return
+    check_meson_version()
+    from mesonbuild.dependencies import detect
+    from mesonbuild.interpreter import interpreter, mesonmain
+
+    from . import compat
+    from .dependency import factory
+
+    for name in vendors.ALL_NAMES:
+        detect.packages[name] = factory(name)
+    compat.wrap(interpreter.Interpreter, "func_dependency", _wrap_func_dependency)
+    compat.wrap(mesonmain.MesonMain, "_override_dependency_impl", _wrap_override)
+    _installed = True

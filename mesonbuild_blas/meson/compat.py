@@ -1,0 +1,86 @@
+"""Shims over the Meson internals that differ between supported versions.
+
+| item                          | 1.3 – 1.9                         | 1.10  | 1.11 – 1.12            |
+|-------------------------------|-----------------------------------|-------|------------------------|
+| factory call                  | entry(env, for_machine, kwargs)   | same  | entry(env, kwargs)     |
+| candidates                    | functools.partial                 | same  | DependencyCandidate    |
+| ExternalDependency.__init__   | (type_name, env, kwargs, lang)    | same  | (name, env, kwargs)    |
+| Compiler.find_library         | takes env                         | no env| no env                 |
+| project option values         | coredata.options (≤ 1.6)          | coredata.optstore (≥ 1.7)      |
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable
+
+from mesonbuild import coredata as _coredata
+from mesonbuild.dependencies import base as _base
+from packaging.version import Version
+
+MESON_VERSION = Version(_coredata.version.split(".dev")[0])
+CANDIDATE_OBJECTS = MESON_VERSION >= Version("1.11")
+COMPILER_TAKES_ENV = MESON_VERSION < Version("1.10")
+
+
+def make_candidate(cls: type, name: str, env: Any, kwargs: Any, method: str) -> Any:
+    """One lazily-evaluated lookup for Meson's candidate loop."""
+    if CANDIDATE_OBJECTS:
+        return _base.DependencyCandidate(cls, name, method, None, arguments=(env, kwargs))
+    return functools.partial(cls, name, env, kwargs)
+
+
+def factory_arguments(args: tuple[Any, ...]) -> tuple[Any, Any]:
+    """(env, kwargs) from either factory calling convention."""
+    if len(args) == 3:
+        return args[0], args[2]
+    return args[0], args[1]
+
+
+def init_external(dep: Any, name: str, env: Any, kwargs: Any) -> None:
+    if CANDIDATE_OBJECTS:
+        _base.ExternalDependency.__init__(dep, name, env, kwargs)
+    else:
+        _base.ExternalDependency.__init__(dep, _base.DependencyTypeName(name), env, kwargs,
+                                          language=kwargs.get("language"))
+
+
+def find_library(compiler: Any, env: Any, libname: str, extra_dirs: list[str], libtype: Any) -> list[str] | None:
+    if COMPILER_TAKES_ENV:
+        result = compiler.find_library(libname, env, extra_dirs, libtype)
+    else:
+        result = compiler.find_library(libname, extra_dirs, libtype)
+    return list(result) if result is not None else None
+
+
+def project_option(coredata: Any, name: str, subproject: str) -> object | None:
+    """Value of a project option, or None when the project does not declare it."""
+    try:
+        from mesonbuild.options import OptionKey
+    except ImportError:  # Meson < 1.7
+        from mesonbuild.mesonlib import OptionKey
+    key = OptionKey(name, subproject=subproject)
+    optstore = getattr(coredata, "optstore", None)
+    try:
+        if optstore is not None:
+            return optstore.get_value_for(key)  # type: ignore[no-any-return]
+        return coredata.options[key].value  # type: ignore[no-any-return]
+    except Exception:  # noqa: BLE001 - KeyError or MesonException: option not declared
+        return None
+
+
+def method_value(method: object) -> str:
+    """The 'method' keyword as a string (an enum since Meson 1.11)."""
+    value = getattr(method, "value", method)
+    return str(value) if value else "auto"
+
+
+def wrap(owner: type, attr: str, make: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
+    """Replace ``owner.attr`` by ``make(original)`` once."""
+    original = getattr(owner, attr)
+    if getattr(original, "__mesonbuild_blas__", False):
+        return
+    wrapped = make(original)
+    wrapped.__mesonbuild_blas__ = True  # type: ignore[attr-defined]
+    wrapped.__wrapped__ = original  # type: ignore[attr-defined]
+    setattr(owner, attr, wrapped)

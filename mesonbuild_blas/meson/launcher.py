@@ -1,0 +1,27 @@
+"""``meson-blas``: a drop-in ``meson`` with the plugin active."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from ..errors import BlasError
+
+
+def main() -> int:
+    from . import install
+
+    try:
+        install()
+    except BlasError as e:
+        print(f"meson-blas: error: {e}", file=sys.stderr)
+        return 2
+    from mesonbuild import mesonmain
+
+    # Meson records this absolute path as its own command: ninja's automatic
+    # regeneration, `meson test`, `install` and `dist` run through the launcher.
+    return int(mesonmain.run(sys.argv[1:], os.path.abspath(sys.argv[0])))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""Symbol spelling rules shared by every vendor.
+
+A *scheme* is a (prefix, suffix) pair in numpy/SciPy's sense of
+``BLAS_SYMBOL_PREFIX`` / ``BLAS_SYMBOL_SUFFIX``.  The suffix decorates C names
+(CBLAS, LAPACKE, vendor C functions) directly; Fortran names get the Fortran
+underscore in the place real libraries put it:
+
+============  ==================  =====================  ===========================
+suffix        Fortran ``dgemm``   CBLAS ``cblas_dgemm``  used by
+============  ==================  =====================  ===========================
+``''``        ``dgemm_``          ``cblas_dgemm``        almost everybody
+``64_``       ``dgemm_64_``       ``cblas_dgemm64_``     OpenBLAS ``INTERFACE64``
+``_64``       ``dgemm_64_``       ``cblas_dgemm_64``     Netlib ``INDEX64_EXT_API``, MKL
+============  ==================  =====================  ===========================
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_IDENT_FRAGMENT = re.compile(r"[A-Za-z0-9_]*\Z")
+
+
+def is_identifier_fragment(text: str) -> bool:
+    """True when ``text`` can be pasted into a C identifier."""
+    return bool(_IDENT_FRAGMENT.match(text))
+
+
+@dataclass(frozen=True)
+class Scheme:
+    prefix: str = ""
+    suffix: str = ""
+
+    def fortran(self, name: str) -> str:
+        """Fortran symbol for ``name`` (``dgemm`` → ``scipy_dgemm_64_``)."""
+        if self.suffix.startswith("_"):
+            return f"{self.prefix}{name}{self.suffix}_"
+        if self.suffix:
+            return f"{self.prefix}{name}_{self.suffix}"
+        return f"{self.prefix}{name}_"
+
+    def c(self, name: str) -> str:
+        """C symbol for ``name`` (``cblas_dgemm`` → ``scipy_cblas_dgemm64_``)."""
+        return f"{self.prefix}{name}{self.suffix}"
+
+    def describe(self) -> str:
+        prefix = self.prefix or "''"
+        suffix = self.suffix or "''"
+        return f"prefix {prefix}, suffix {suffix}"

@@ -1,0 +1,186 @@
+"""Run-time probes: build one C program per candidate, run it, read its answers.
+
+Nothing here imports Meson: the integration layer hands over a
+:class:`Toolchain` (compiler command, whether host binaries can run) and the
+candidate's compile/link arguments.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROBE_SOURCE = Path(__file__).with_name("blas_probe.c")
+CACHE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Toolchain:
+    """How to build and run a probe for the host machine."""
+
+    cc: tuple[str, ...]  #: C compiler command
+    identity: str = ""  #: compiler id + version, part of the cache key
+    can_run: bool = True
+    run_wrapper: tuple[str, ...] = ()  #: exe wrapper for cross builds
+    gnu_ld: bool = True  #: accepts -Wl,--no-as-needed
+    extra_env: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class ProbeData:
+    """Parsed probe output."""
+
+    #: (scheme, role) → (symbol, found, file that defines it or "")
+    symbols: dict[tuple[str, str], tuple[str, bool, str]] = field(default_factory=dict)
+    #: scheme → key → value
+    results: dict[str, dict[str, str]] = field(default_factory=dict)
+    complete: bool = False
+    cached: bool = False
+
+    def found(self, scheme: str, role: str) -> bool:
+        entry = self.symbols.get((scheme, role))
+        return bool(entry and entry[1])
+
+    def file_of(self, scheme: str, role: str) -> str:
+        entry = self.symbols.get((scheme, role))
+        return entry[2] if entry else ""
+
+    def result(self, scheme: str, key: str) -> str | None:
+        return self.results.get(scheme, {}).get(key)
+
+
+class ProbeBuildError(Exception):
+    """The probe did not compile/link: the candidate's flags do not work."""
+
+
+def parse_output(text: str) -> ProbeData:
+    data = ProbeData()
+    for line in text.splitlines():
+        parts = line.split(" ")
+        if parts[0] == "S" and len(parts) >= 6:
+            file = " ".join(parts[5:])
+            data.symbols[(parts[1], parts[2])] = (parts[3], parts[4] == "1", "" if file == "-" else file)
+        elif parts[0] == "R" and len(parts) >= 3:
+            data.results.setdefault(parts[1], {})[parts[2]] = " ".join(parts[3:])
+        elif parts[0] == "E":
+            data.complete = True
+    return data
+
+
+def _library_stats(data: ProbeData) -> dict[str, list[int]]:
+    stats: dict[str, list[int]] = {}
+    for _symbol, found, file in data.symbols.values():
+        if found and file and file not in stats:
+            try:
+                st = os.stat(file)
+            except OSError:
+                continue
+            stats[file] = [st.st_ino, st.st_size, st.st_mtime_ns]
+    return stats
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("MESONBUILD_BLAS_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "mesonbuild-blas" / "probes"
+
+
+def cache_key(toolchain: Toolchain, compile_args: list[str], link_args: list[str], stdin: str) -> str:
+    h = hashlib.sha256()
+    payload = [CACHE_FORMAT, list(toolchain.cc), toolchain.identity, toolchain.run_wrapper,
+               compile_args, link_args, stdin, PROBE_SOURCE.read_text()]
+    h.update(json.dumps(payload).encode())
+    return h.hexdigest()[:32]
+
+
+def _read_cache(path: Path) -> ProbeData | None:
+    try:
+        entry = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(entry, dict) or entry.get("format") != CACHE_FORMAT:
+        return None
+    data = parse_output(str(entry.get("output", "")))
+    if not data.complete or _library_stats(data) != entry.get("libraries"):
+        return None  # a library file changed (or vanished) since: probe again
+    data.cached = True
+    return data
+
+
+def _write_cache(path: Path, output: str, data: ProbeData) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w") as f:
+            json.dump({"format": CACHE_FORMAT, "output": output, "libraries": _library_stats(data)}, f)
+        os.replace(tmp, path)  # atomic: concurrent readers see old or new, never torn
+    except OSError:
+        pass  # the cache is an optimisation only
+
+
+def library_dirs(link_args: list[str]) -> list[str]:
+    """Directories a probe needs on the loader path to run."""
+    dirs: list[str] = []
+    for arg in link_args:
+        d = ""
+        if arg.startswith("-L") and len(arg) > 2:
+            d = arg[2:]
+        elif os.path.isabs(arg) and ".so" in os.path.basename(arg):
+            d = os.path.dirname(arg)
+        if d and d not in dirs:
+            dirs.append(d)
+    return dirs
+
+
+def run_probe(
+    toolchain: Toolchain,
+    compile_args: list[str],
+    link_args: list[str],
+    stdin: str,
+    cache_dir: Path | None = None,
+    timeout: float = 120.0,
+) -> ProbeData:
+    """Build the probe against a candidate and run it (or reuse a cached run)."""
+    cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
+    key = cache_key(toolchain, compile_args, link_args, stdin)
+    cache_file = cache_dir / f"{key}.json"
+    cached = _read_cache(cache_file)
+    if cached is not None:
+        return cached
+    with tempfile.TemporaryDirectory(prefix="mesonbuild-blas-probe-") as tmp:
+        exe = os.path.join(tmp, "blas_probe")
+        cmd = [*toolchain.cc, "-o", exe, str(PROBE_SOURCE), *compile_args]
+        if toolchain.gnu_ld:
+            cmd.append("-Wl,--no-as-needed")
+        cmd += link_args
+        build = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        if build.returncode != 0:
+            raise ProbeBuildError(_first_error(build.stderr) or f"compiler exited with {build.returncode}")
+        env = dict(os.environ)
+        env.update(dict(toolchain.extra_env))
+        dirs = library_dirs(link_args)
+        if dirs:
+            env["LD_LIBRARY_PATH"] = os.pathsep.join(dirs + [env.get("LD_LIBRARY_PATH", "")]).rstrip(os.pathsep)
+        run = subprocess.run([*toolchain.run_wrapper, exe], input=stdin, capture_output=True,
+                             text=True, timeout=timeout, env=env)
+        data = parse_output(run.stdout)
+        if not data.complete:
+            detail = _first_error(run.stderr) or f"exit status {run.returncode}"
+            raise ProbeBuildError(f"probe did not run to completion: {detail}")
+    _write_cache(cache_file, run.stdout, data)
+    return data
+
+
+def _first_error(text: str) -> str:
+    for line in text.splitlines():
+        if "error" in line.lower() or "undefined reference" in line or "cannot find" in line:
+            return line.strip()
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return lines[0] if lines else ""

@@ -1,0 +1,169 @@
+"""Turn raw probe answers into facts, one function per question."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from .. import vendors
+from ..naming import Scheme
+from ..result import BlasInfo
+from . import ProbeData
+
+#: role → routine name, decorated with the Fortran rule
+FORTRAN_ROLES = {"dgemm": "dgemm", "daxpy": "daxpy", "sdot": "sdot", "cdotc": "cdotc",
+                 "ilaver": "ilaver", "dgesv": "dgesv"}
+#: role → routine name, decorated with the C rule
+C_ROLES = {"cblas_dgemm": "cblas_dgemm", "cblas_daxpy": "cblas_daxpy", "lapacke_dgesv": "LAPACKE_dgesv"}
+
+CDOTC_EXPECTED = "70 -8"
+
+
+def scheme_id(index: int) -> str:
+    return f"s{index}"
+
+
+def probe_input(vendor: vendors.Vendor, schemes: tuple[Scheme, ...]) -> str:
+    """The stdin of the probe: one "<scheme> <role> <symbol>" line per spelling."""
+    lines = []
+    for i, scheme in enumerate(schemes):
+        sid = scheme_id(i)
+        lines += [f"{sid} {role} {scheme.fortran(name)}" for role, name in FORTRAN_ROLES.items()]
+        lines += [f"{sid} {role} {scheme.c(name)}" for role, name in C_ROLES.items()]
+        lines += [f"{sid} info.{call.kind}.{call.key} {scheme.c(call.symbol)}" for call in vendor.info]
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Rejection:
+    reason: str
+
+
+def _width_name(width: str) -> str:
+    return {"4": "4-byte integers (LP64)", "8": "8-byte integers (ILP64)"}.get(width, f"an undetermined integer width ({width})")
+
+
+def choose_scheme(
+    interface: str, schemes: tuple[Scheme, ...], data: ProbeData
+) -> tuple[int, Scheme] | Rejection:
+    """The first spelling whose dgemm exists and whose integer width is the requested one."""
+    want = str(vendors.INT_SIZE[interface])
+    mismatches = []
+    for i, scheme in enumerate(schemes):
+        sid = scheme_id(i)
+        if not data.found(sid, "dgemm"):
+            continue
+        width = data.result(sid, "int_width") or "?"
+        if width == want:
+            return i, scheme
+        mismatches.append(f"{scheme.fortran('dgemm')} uses {_width_name(width)}")
+    if mismatches:
+        return Rejection(f"{'; '.join(mismatches)} but {interface} was requested")
+    tried = ", ".join(s.fortran("dgemm") for s in schemes)
+    return Rejection(f"none of the symbols {tried} is defined")
+
+
+def fortran_abi(data: ProbeData, sid: str) -> str:
+    """gfortran (complex results in registers) or g77 (through a hidden argument)."""
+    sdot_f = data.result(sid, "sdot_float")
+    sdot_d = data.result(sid, "sdot_double")
+    regs = data.result(sid, "cdotc_registers")
+    hidden = data.result(sid, "cdotc_hidden")
+    real_as_double = sdot_f != "11" and sdot_d == "11"
+    if regs == CDOTC_EXPECTED and hidden != CDOTC_EXPECTED and not real_as_double:
+        return "gfortran"
+    if hidden == CDOTC_EXPECTED and regs != CDOTC_EXPECTED:
+        return "g77"
+    return "unverified"
+
+
+def _feature(data: ProbeData, sid: str, test: str, width_key: str, want: str) -> tuple[bool, str]:
+    """(present, note) for a CBLAS/LAPACK/LAPACKE test."""
+    outcome = data.result(sid, test)
+    if outcome is None:
+        return False, ""
+    if outcome != "ok":
+        return False, f"{test} gave {outcome}"
+    width = data.result(sid, width_key)
+    if width is not None and width != want:
+        return False, f"{test} uses {_width_name(width)}"
+    return True, ""
+
+
+def _info(data: ProbeData, sid: str, key: str) -> str | None:
+    return data.result(sid, f"info.{key}")
+
+
+def interpret(
+    vendor: vendors.Vendor,
+    interface: str,
+    features: frozenset[str],
+    schemes: tuple[Scheme, ...],
+    data: ProbeData,
+    *,
+    method: str,
+    fallback_version: str = "",
+    cblas_header: str = "",
+) -> BlasInfo | Rejection:
+    chosen = choose_scheme(interface, schemes, data)
+    if isinstance(chosen, Rejection):
+        return chosen
+    index, scheme = chosen
+    sid = scheme_id(index)
+    want = str(vendors.INT_SIZE[interface])
+    if data.result(sid, "dgemm") != "ok":
+        return Rejection(f"{scheme.fortran('dgemm')} gave {data.result(sid, 'dgemm') or 'no answer'} for a 2x2 product")
+
+    notes: list[str] = []
+    has = {}
+    for feature, test, width_key in (("cblas", "cblas_dgemm", "cblas_int_width"),
+                                     ("lapack", "dgesv", "lapack_int_width"),
+                                     ("lapacke", "lapacke_dgesv", "lapacke_int_width")):
+        present, note = _feature(data, sid, test, width_key, want)
+        has[feature] = present
+        if note:
+            notes.append(note)
+    missing = sorted(f for f in features if not has[f])
+    if missing:
+        names = {"cblas": scheme.c("cblas_dgemm"), "lapack": scheme.fortran("dgesv"),
+                 "lapacke": scheme.c("LAPACKE_dgesv")}
+        detail = ", ".join(f"{m} ({names[m]} {'not usable' if data.found(sid, {'cblas': 'cblas_dgemm', 'lapack': 'dgesv', 'lapacke': 'lapacke_dgesv'}[m]) else 'missing'})" for m in missing)
+        return Rejection(f"no {detail}" + (f"; {'; '.join(notes)}" if notes else ""))
+
+    version = fallback_version
+    if vendor.version_from is not None:
+        key, pattern = vendor.version_from
+        text = _info(data, sid, key)
+        match = re.search(pattern, text or "")
+        if match:
+            version = match.group(1)
+
+    threading = "unknown"
+    if vendor.threading_from is not None:
+        key, table = vendor.threading_from
+        threading = table.get(_info(data, sid, key) or "", "unknown")
+
+    ilaver = data.result(sid, "ilaver") or ""
+    library = data.file_of(sid, "dgemm")
+    return BlasInfo(
+        vendor=vendor.name,
+        interface=interface,
+        symbol_prefix=scheme.prefix,
+        symbol_suffix=scheme.suffix,
+        fortran_symbol_dgemm=scheme.fortran("dgemm"),
+        cblas_symbol_dgemm=scheme.c("cblas_dgemm") if has["cblas"] else "",
+        cblas=has["cblas"],
+        lapack=has["lapack"],
+        lapacke=has["lapacke"],
+        cblas_header=cblas_header if has["cblas"] else "",
+        fortran_abi=fortran_abi(data, sid),
+        int_size=int(want),
+        threading=threading,
+        lapack_version=ilaver if has["lapack"] else "",
+        method=method,
+        library=os.path.realpath(library) if library else "",
+        verified_by="run",
+        version=version,
+        notes=tuple(notes),
+    )

@@ -1,0 +1,166 @@
+"""What the user asked for: ``dependency()`` arguments plus project options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import vendors
+from .errors import BlasError
+from .naming import is_identifier_fragment
+
+FEATURES = ("cblas", "lapack", "lapacke")
+THREADING = ("seq", "iomp", "gomp", "tbb", "sequential", "openmp", "pthreads")
+METHODS = ("auto", "pkg-config", "cmake", "framework", "system", "python")
+
+
+@dataclass(frozen=True)
+class ProjectOptions:
+    """The conventional numpy/SciPy build options, when the project declares them."""
+
+    blas: str | None = None
+    lapack: str | None = None
+    blas_order: tuple[str, ...] | None = None
+    lapack_order: tuple[str, ...] | None = None
+    use_ilp64: bool | None = None
+    symbol_suffix: str | None = None
+    mkl_threading: str | None = None
+
+
+@dataclass(frozen=True)
+class Request:
+    name: str  #: what was asked for, lower case (``blas``, ``openblas`` ...)
+    interface: str
+    vendors: tuple[str, ...]  #: vendor names to try, in order
+    features: frozenset[str]  #: subset of FEATURES that must be present
+    threading: str | None = None
+    sdl: str | None = None
+    symbol_suffix: str | None = None  #: explicit suffix, or None to detect
+    method: str = "auto"
+    order_source: str = "built-in order"
+
+    def describe(self) -> str:
+        extra = "".join(f", {f}" for f in sorted(self.features))
+        return f"{self.name} ({self.interface}{extra})"
+
+
+def split_modules(modules: list[str]) -> tuple[dict[str, str], set[str]]:
+    """numpy-fork ``modules:`` entries → ``{'interface': 'ilp64', ...}`` and flags."""
+    keyed: dict[str, str] = {}
+    flags: set[str] = set()
+    for raw in modules:
+        if not isinstance(raw, str):
+            raise BlasError(f"modules: entries must be strings, got {raw!r}")
+        item = raw.strip()
+        if ":" in item:
+            key, _, value = item.partition(":")
+            key, value = key.strip(), value.strip()
+            if key not in ("interface", "threading", "sdl"):
+                raise BlasError(
+                    f"unknown BLAS module {raw!r}",
+                    "known modules: 'cblas', 'lapack', 'lapacke', 'interface: lp64|ilp64', "
+                    "'threading: seq|iomp|gomp|tbb', 'sdl: true|false|auto'",
+                )
+            if key in keyed and keyed[key] != value:
+                raise BlasError(f"conflicting modules: '{key}: {keyed[key]}' and '{key}: {value}'")
+            keyed[key] = value
+        elif item in FEATURES:
+            flags.add(item)
+        else:
+            raise BlasError(
+                f"unknown BLAS module {raw!r}",
+                "known modules: 'cblas', 'lapack', 'lapacke', 'interface: lp64|ilp64', "
+                "'threading: ...', 'sdl: ...'",
+            )
+    return keyed, flags
+
+
+def check_interface(value: object) -> str:
+    if value not in vendors.INTERFACES:
+        raise BlasError(
+            f"interface: must be 'lp64' or 'ilp64', not {value!r}",
+            "lp64 = 32-bit BLAS integers (the default), ilp64 = 64-bit",
+        )
+    assert isinstance(value, str)
+    return value
+
+
+def _check_vendor_names(names: tuple[str, ...], what: str) -> tuple[str, ...]:
+    out = []
+    for n in names:
+        low = n.strip().lower()
+        if low == "blas":  # numpy/SciPy: the generic system libblas
+            low = "netlib"
+        vendor = vendors.lookup(low)
+        if vendor is None:
+            known = ", ".join(v.name for v in vendors.VENDORS)
+            raise BlasError(f"{what}: unknown BLAS vendor {n!r}", f"supported vendors: {known}")
+        out.append(vendor.name)
+    return tuple(out)
+
+
+def build_request(
+    name: str,
+    modules: list[str],
+    options: ProjectOptions,
+    method: str = "auto",
+) -> Request:
+    """Combine keywords, ``modules:`` and project options (keywords win)."""
+    low = name.lower()
+    keyed, flags = split_modules(modules)
+    if "interface" in keyed:
+        interface = check_interface(keyed["interface"])
+    elif options.use_ilp64:
+        interface = vendors.ILP64
+    else:
+        interface = vendors.LP64
+
+    features = set(flags) | set(vendors.GENERIC.get(low, ()))
+    sdl = keyed.get("sdl")
+    if sdl is not None and sdl not in ("true", "false", "auto"):
+        raise BlasError(f"'sdl: {sdl}' is not one of true, false, auto")
+    threading = keyed.get("threading")
+    if threading is not None and threading not in THREADING:
+        raise BlasError(f"'threading: {threading}' is not one of {', '.join(THREADING)}")
+    if threading is None and options.mkl_threading not in (None, "", "auto"):
+        threading = options.mkl_threading
+
+    suffix = options.symbol_suffix
+    if suffix is not None and suffix == "auto":
+        suffix = None
+    if suffix is not None and not is_identifier_fragment(suffix):
+        raise BlasError(
+            f"blas-symbol-suffix {suffix!r} is not a valid C identifier fragment",
+            "use letters, digits and '_' only (e.g. 64_), or 'auto'",
+        )
+    if method not in METHODS:
+        raise BlasError(f"method: {method!r} does not apply to BLAS/LAPACK", f"use one of {', '.join(METHODS)}")
+
+    order_source = "dependency name"
+    if low in vendors.GENERIC:
+        wants_lapack = low in ("lapack", "lapacke")
+        chosen = options.lapack if wants_lapack else options.blas
+        order = options.lapack_order if wants_lapack else options.blas_order
+        option_name = "lapack" if wants_lapack else "blas"
+        if chosen not in (None, "", "auto"):
+            assert chosen is not None
+            names = _check_vendor_names((chosen,), f"option {option_name}")
+            order_source = f"option {option_name}={chosen}"
+        elif order:
+            names = _check_vendor_names(order, f"option {option_name}-order")
+            order_source = f"option {option_name}-order"
+        else:
+            names = tuple(n for n in vendors.DEFAULT_ORDER if n in vendors.BY_NAME)
+            order_source = "built-in order"
+    else:
+        names = _check_vendor_names((name,), "dependency")
+    return Request(
+        name=low,
+        interface=interface,
+        vendors=names,
+        features=frozenset(features),
+        threading=threading,
+        sdl=sdl,
+        symbol_suffix=suffix,
+        method=method,
+        order_source=order_source,
+    )
