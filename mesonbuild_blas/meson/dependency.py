@@ -76,6 +76,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         self.blas_info: BlasInfo | None = None
         self.blas_pkgconfig: Any = None
         self.blas_tried: list[str] = []
+        self.blas_looked_up: list[str] = []
         options = CURRENT_OPTIONS[-1] if CURRENT_OPTIONS else ProjectOptions()
         modules = list(kwargs.get("modules") or [])
         try:
@@ -112,10 +113,13 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
                 self._accept(vendor, cand, outcome)
                 return
             if not found_any:
-                methods = self._methods(vendor, request)
-                self.blas_tried.append(f"{vendor.name} ({', '.join(methods) or 'no applicable method'}: not found)")
+                looked = "; ".join(self.blas_looked_up) or f"no method applies ({request.method})"
+                self.blas_tried.append(f"{vendor.name} ({looked}: not found)")
+            self.blas_looked_up = []
         self.is_found = False
-        if self.required:
+        if not self.required:
+            mlog.log(LOG_PREFIX, f"{request.describe()} not found; tried:", "; ".join(self.blas_tried) or "nothing")
+        else:
             tried = "; ".join(self.blas_tried) or "nothing (no vendor applies)"
             raise DependencyException(
                 f"{request.describe()} not found. Tried: {tried}. Hint: {self._hint(request)}")
@@ -137,13 +141,18 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
     def _candidates(self, vendor: vendors.Vendor, request: Request, kwargs: Any) -> Iterator[Candidate]:
         for method in self._methods(vendor, request):
             if method == "python":
+                self.blas_looked_up.append("Python packages " + ", ".join(
+                    w.module for w in vendor.wheels if w.interface == request.interface))
                 yield from self._python_candidates(vendor, request, kwargs)
             elif method == "pkg-config":
+                self.blas_looked_up.append("pkg-config " + ", ".join(vendor.pkgconfig.get(request.interface, ())))
                 for pc_name in vendor.pkgconfig.get(request.interface, ()):
                     cand = self._pkgconfig(pc_name, kwargs, "pkg-config", f"pkg-config {pc_name}")
                     if cand is not None:
                         yield cand
             elif method == "system":
+                self.blas_looked_up.append("system libraries " + ", ".join(
+                    " ".join("-l" + lib for lib in libset) for libset in vendor.system.get(request.interface, ())))
                 yield from self._system_candidates(vendor, request)
 
     def _pkgconfig(self, pc_name: str, kwargs: Any, method: str, label: str) -> Candidate | None:

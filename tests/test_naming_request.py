@@ -1,0 +1,91 @@
+"""Unit tests of the pure-Python layers (no Meson run)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mesonbuild_blas import vendors
+from mesonbuild_blas.errors import BlasError
+from mesonbuild_blas.naming import Scheme, is_identifier_fragment
+from mesonbuild_blas.request import ProjectOptions, build_request, split_modules
+
+
+@pytest.mark.parametrize(
+    ("prefix", "suffix", "fortran", "cblas"),
+    [
+        ("", "", "dgemm_", "cblas_dgemm"),
+        ("scipy_", "", "scipy_dgemm_", "scipy_cblas_dgemm"),
+        ("scipy_", "64_", "scipy_dgemm_64_", "scipy_cblas_dgemm64_"),
+        ("", "_64", "dgemm_64_", "cblas_dgemm_64"),
+    ],
+)
+def test_scheme_spellings(prefix: str, suffix: str, fortran: str, cblas: str) -> None:
+    scheme = Scheme(prefix, suffix)
+    assert scheme.fortran("dgemm") == fortran
+    assert scheme.c("cblas_dgemm") == cblas
+
+
+@pytest.mark.parametrize(("text", "ok"), [("64_", True), ("", True), ("_64", True), ("x;rm -rf", False),
+                                          ("a b", False), ("ä", False)])
+def test_identifier_fragments(text: str, ok: bool) -> None:
+    assert is_identifier_fragment(text) is ok
+
+
+def test_numpy_fork_modules_spelling() -> None:
+    keyed, flags = split_modules(["interface: ilp64", "cblas", "lapack", "threading: seq", "sdl: false"])
+    assert keyed == {"interface": "ilp64", "threading": "seq", "sdl": "false"}
+    assert flags == {"cblas", "lapack"}
+
+
+@pytest.mark.parametrize("bad", [["interface: lp64", "interface: ilp64"], ["bogus"], ["colour: red"]])
+def test_bad_modules(bad: list[str]) -> None:
+    with pytest.raises(BlasError):
+        split_modules(bad)
+
+
+def test_interface_default_and_option() -> None:
+    assert build_request("blas", [], ProjectOptions()).interface == "lp64"
+    assert build_request("blas", [], ProjectOptions(use_ilp64=True)).interface == "ilp64"
+    # explicit beats the option
+    assert build_request("blas", ["interface: lp64"], ProjectOptions(use_ilp64=True)).interface == "lp64"
+
+
+def test_generic_names_require_features() -> None:
+    assert build_request("lapack", [], ProjectOptions()).features == frozenset({"lapack"})
+    assert build_request("cblas", ["lapacke"], ProjectOptions()).features == frozenset({"cblas", "lapacke"})
+
+
+def test_vendor_order_sources() -> None:
+    default = build_request("blas", [], ProjectOptions())
+    assert default.vendors[0] == "scipy-openblas"
+    assert set(default.vendors) <= set(vendors.BY_NAME)
+    chosen = build_request("blas", [], ProjectOptions(blas="OpenBLAS"))
+    assert chosen.vendors == ("openblas",)
+    assert chosen.order_source == "option blas=OpenBLAS"
+    ordered = build_request("blas", [], ProjectOptions(blas_order=("openblas", "scipy-openblas")))
+    assert ordered.vendors == ("openblas", "scipy-openblas")
+    # the dependency name wins over the options
+    assert build_request("openblas", [], ProjectOptions(blas="scipy-openblas")).vendors == ("openblas",)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [ProjectOptions(blas="nosuchblas"), ProjectOptions(blas_order=("openblas", "nosuchblas")),
+     ProjectOptions(symbol_suffix="x;rm -rf")],
+)
+def test_bad_options(options: ProjectOptions) -> None:
+    with pytest.raises(BlasError):
+        build_request("blas", [], options)
+
+
+def test_every_vendor_entry_is_consistent() -> None:
+    for vendor in vendors.VENDORS:
+        assert vendor.methods, vendor.name
+        for interface in vendor.pkgconfig:
+            assert interface in vendors.INTERFACES
+        for wheel in vendor.wheels:
+            assert wheel.interface in vendors.INTERFACES
+        for prefix in vendor.prefixes:
+            assert is_identifier_fragment(prefix)
+        for suffixes in vendor.suffixes.values():
+            assert all(is_identifier_fragment(s) for s in suffixes)

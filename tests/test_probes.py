@@ -1,0 +1,138 @@
+"""The run-time probe against real libraries, without Meson."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from mesonbuild_blas import vendors
+from mesonbuild_blas.meson.dependency import installed_wheels
+from mesonbuild_blas.probes import Toolchain, run_probe
+from mesonbuild_blas.probes.interpret import Rejection, interpret, probe_input
+from mesonbuild_blas.result import BlasInfo
+
+CC = Toolchain(cc=("cc",), identity="test-cc")
+
+
+def pkgconfig_libs(name: str) -> list[str]:
+    if shutil.which("pkg-config") is None:
+        pytest.fail("pkg-config is required (ci/install-zoo.sh installs it)")
+    return subprocess.check_output(["pkg-config", "--libs", name], text=True).split()
+
+
+def probe(vendor_name: str, interface: str, link: list[str], cache: Path,
+          features: frozenset[str] = frozenset()) -> BlasInfo | Rejection:
+    vendor = vendors.BY_NAME[vendor_name]
+    schemes = vendor.schemes(interface)
+    data = run_probe(CC, [], link, probe_input(vendor, schemes), cache_dir=cache)
+    return interpret(vendor, interface, features, schemes, data, method="test")
+
+
+def wheel_link(interface: str) -> list[str]:
+    found = installed_wheels(vendors.BY_NAME["scipy-openblas"], interface)
+    assert found, f"scipy-openblas wheel for {interface} not installed (pip install '.[openblas]')"
+    wheel, where = found[0]
+    lib = Path(where) / wheel.library
+    return [str(lib), f"-Wl,-rpath,{lib.parent}"]
+
+
+def test_debian_openblas64_is_ilp64_without_suffix(tmp_path: Path) -> None:
+    info = probe("openblas", "ilp64", pkgconfig_libs("openblas64"), tmp_path)
+    assert isinstance(info, BlasInfo), info
+    assert (info.symbol_prefix, info.symbol_suffix, info.int_size) == ("", "", 8)
+    assert info.fortran_symbol_dgemm == "dgemm_"
+    assert "openblas64" in info.library
+    assert info.fortran_abi == "gfortran"
+    assert info.threading == "pthreads"
+    assert info.lapack and info.cblas and not info.lapacke  # Debian builds with NO_LAPACKE
+    assert info.verified_by == "run"
+
+
+def test_lp64_library_rejected_as_ilp64_even_without_suffix(tmp_path: Path) -> None:
+    outcome = probe("openblas", "ilp64", pkgconfig_libs("openblas"), tmp_path)
+    assert isinstance(outcome, Rejection)
+    assert "4-byte integers (LP64)" in outcome.reason and "ilp64 was requested" in outcome.reason
+
+
+def test_ilp64_library_rejected_as_lp64(tmp_path: Path) -> None:
+    outcome = probe("openblas", "lp64", pkgconfig_libs("openblas64"), tmp_path)
+    assert isinstance(outcome, Rejection)
+    assert "8-byte integers (ILP64)" in outcome.reason
+
+
+def test_scipy_openblas64_prefix_and_split_suffixes(tmp_path: Path) -> None:
+    info = probe("scipy-openblas", "ilp64", wheel_link("ilp64"), tmp_path)
+    assert isinstance(info, BlasInfo), info
+    assert info.symbol_prefix == "scipy_" and info.symbol_suffix == "64_"
+    assert info.fortran_symbol_dgemm == "scipy_dgemm_64_"
+    assert info.cblas_symbol_dgemm == "scipy_cblas_dgemm64_"
+    assert info.lapacke and info.lapack and info.cblas
+    assert info.library.endswith("libscipy_openblas64_.so")
+    assert info.version.startswith("0.3.")
+
+
+def test_scipy_openblas32(tmp_path: Path) -> None:
+    info = probe("scipy-openblas", "lp64", wheel_link("lp64"), tmp_path)
+    assert isinstance(info, BlasInfo), info
+    assert (info.symbol_prefix, info.symbol_suffix, info.int_size) == ("scipy_", "", 4)
+
+
+def test_missing_lapacke_rejects_when_requested(tmp_path: Path) -> None:
+    outcome = probe("openblas", "lp64", pkgconfig_libs("openblas"), tmp_path, frozenset({"lapacke"}))
+    assert isinstance(outcome, Rejection)
+    assert "LAPACKE_dgesv missing" in outcome.reason
+
+
+FAKE_BLAS = r"""
+#include <stdint.h>
+typedef INT blas_int;
+void daxpy_(const blas_int *n, const double *a, const double *x, const blas_int *incx,
+            double *y, const blas_int *incy) {
+    for (blas_int i = 0; i < *n; i++) y[i * *incy] += *a * x[i * *incx];
+}
+void dgemm_(const char *ta, const char *tb, const blas_int *m, const blas_int *n, const blas_int *k,
+            const double *alpha, const double *a, const blas_int *lda, const double *b,
+            const blas_int *ldb, const double *beta, double *c, const blas_int *ldc) {
+    (void)ta; (void)tb;
+    for (blas_int j = 0; j < *n; j++)
+        for (blas_int i = 0; i < *m; i++) {
+            double s = 0;
+            for (blas_int l = 0; l < *k; l++) s += a[i + l * *lda] * b[l + j * *ldb];
+            c[i + j * *ldc] = *alpha * s + *beta * c[i + j * *ldc];
+        }
+}
+"""
+
+
+def build_fake_blas(where: Path, int_type: str) -> Path:
+    """A tiny real BLAS (daxpy_, dgemm_) with the given integer type."""
+    src = where / "fake.c"
+    src.write_text(FAKE_BLAS.replace("INT", int_type))
+    lib = where / "libfakeblas.so"
+    subprocess.run(["cc", "-shared", "-fPIC", "-o", str(lib), str(src)], check=True)
+    return lib
+
+
+def test_probe_cache_hits_and_invalidates_when_library_changes(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    libdir = tmp_path / "lib"
+    libdir.mkdir()
+    lib = build_fake_blas(libdir, "int32_t")
+    link = [str(lib), f"-Wl,-rpath,{libdir}"]
+    vendor = vendors.BY_NAME["openblas"]
+    schemes = vendor.schemes("lp64")
+    stdin = probe_input(vendor, schemes)
+    first = run_probe(CC, [], link, stdin, cache_dir=cache)
+    assert not first.cached
+    assert first.result("s0", "int_width") == "4"
+    second = run_probe(CC, [], link, stdin, cache_dir=cache)
+    assert second.cached, "an unchanged library must not be probed again"
+    time.sleep(0.01)
+    build_fake_blas(libdir, "int64_t")  # same path, now ILP64
+    third = run_probe(CC, [], link, stdin, cache_dir=cache)
+    assert not third.cached
+    assert third.result("s0", "int_width") == "8"
