@@ -77,7 +77,8 @@ def assert_clean_error(result: Run, line: int, *fragments: str) -> str:
     assert "Traceback" not in result.output, result.output
     errors = [ln for ln in result.output.splitlines() if "ERROR:" in ln]
     assert len(errors) == 1, result.output
-    assert errors[0].startswith(f"meson.build:{line}:"), errors[0]
+    location = errors[0].split(" ERROR:")[0]
+    assert location.endswith(f"meson.build:{line}:0:"), errors[0]
     for fragment in fragments:
         assert fragment in errors[0], errors[0]
     return errors[0]

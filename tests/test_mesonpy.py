@@ -52,6 +52,16 @@ def _run(cmd: list[str | Path], *, cwd: Path, env: dict[str, str] | None = None)
     return proc
 
 
+#: Load ``blas_ilp64_demo/_blasdemo*.so`` by path, bypassing the package ``__init__`` (no preload).
+_LOAD_EXTENSION_ALONE = """
+import importlib.machinery, importlib.util, sysconfig
+from pathlib import Path
+so = next((Path(sysconfig.get_paths()["platlib"]) / "blas_ilp64_demo").glob("_blasdemo*"))
+loader = importlib.machinery.ExtensionFileLoader("_blasdemo", str(so))
+importlib.util.module_from_spec(importlib.util.spec_from_file_location("_blasdemo", so, loader=loader))
+"""
+
+
 def _only_wheel(directory: Path, pattern: str) -> Path:
     wheels = sorted(directory.glob(pattern))
     assert len(wheels) == 1, f"expected one {pattern} in {directory}, found {[w.name for w in wheels]}"
@@ -80,6 +90,9 @@ def test_mesonpy_isolated_wheel_ilp64(tmp_path: Path) -> None:
     build = _run([sys.executable, "-m", "pip", "wheel", "-v", "--no-deps", "-w", out, project,
                   "--find-links", plugin_wheels], cwd=tmp_path, env=env)
     log = build.stdout + build.stderr
+    assert "pip-build-env-" in log, f"not an isolated build:\n{log}"
+    assert f"plugin-wheels/{plugin_wheel.name}" in log, f"plugin not installed from the local wheel:\n{log}"
+    assert "+ meson-blas setup " in log, f"meson-python did not run the meson-blas launcher:\n{log}"
     found = [line for line in log.splitlines() if "Run-time dependency blas found:" in line]
     assert found, f"no BLAS configure line in the build log:\n{log}"
     assert "YES" in found[0] and "(scipy-openblas, ilp64," in found[0], found[0]
@@ -95,3 +108,15 @@ def test_mesonpy_isolated_wheel_ilp64(tmp_path: Path) -> None:
                    "print(m.ddot([1, 2, 3], [4, 5, 6]), m.int_size(), m.idamax_hi(3))"], cwd=tmp_path)
     # idamax over [1, -7, 3] is 2 (1-based): the 64-bit n and return value went through intact.
     assert result.stdout.strip() == "32.0 8 2", result.stderr
+    # n = 3 - 2**32 has low 32 bits 3: only a library reading all 64 bits sees n < 1 and returns 0.
+    high_word = _run([python, "-c", "import blas_ilp64_demo as m; print(m.idamax_hi(3 - 2**32))"], cwd=tmp_path)
+    assert high_word.stdout.strip() == "0", high_word.stderr
+
+    # The extension's RUNPATH pointed into the deleted build environment: loaded on its own (without
+    # importing scipy_openblas64 first) it cannot find the library, so the preload is what makes it work.
+    alone = subprocess.run(
+        [str(python), "-c", _LOAD_EXTENSION_ALONE], cwd=tmp_path, env=_env(), capture_output=True, text=True,
+        timeout=TIMEOUT, check=False,
+    )
+    assert alone.returncode != 0, f"extension loaded without the preload:\n{alone.stdout}\n{alone.stderr}"
+    assert "libscipy_openblas64_" in alone.stderr, alone.stderr

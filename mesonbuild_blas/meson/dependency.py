@@ -268,7 +268,8 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
     def log_info(self) -> str:
         return self.blas_info.log_summary() if self.blas_info else ""
 
-    def log_tried(self) -> str:
+    @staticmethod
+    def log_tried() -> str:  # called on the class by Meson < 1.11
         return "mesonbuild-blas"
 
     def get_variable(self, **kwargs: Any) -> str:

@@ -87,7 +87,9 @@ static PyObject *demo_int_size(PyObject *self, PyObject *noargs) {
 }
 
 /* idamax on [1, -7, 3] with a 64-bit n holding n_low: returns the 1-based index of the
- * largest |x_i| among the first n_low elements. */
+ * largest |x_i| among the first n_low elements (2 for n_low = 3).
+ * Negative n is allowed (BLAS returns 0 for n < 1): n = 3 - 2**32 has low word 3, so a library
+ * that reads only 32 bits of n answers 2, while a true ILP64 library sees n < 0 and answers 0. */
 static PyObject *demo_idamax_hi(PyObject *self, PyObject *arg) {
     (void)self;
     static const double x[3] = {1.0, -7.0, 3.0};
@@ -95,8 +97,8 @@ static PyObject *demo_idamax_hi(PyObject *self, PyObject *arg) {
     if (n_low == -1 && PyErr_Occurred()) {
         return NULL;
     }
-    if (n_low < 0 || n_low > 3) {
-        return PyErr_Format(PyExc_ValueError, "n_low must be in 0..3, got %lld", n_low);
+    if (n_low > 3) {
+        return PyErr_Format(PyExc_ValueError, "n_low must be at most 3 (the array length), got %lld", n_low);
     }
     blas_int n = (blas_int)n_low, inc = 1;
     blas_int result = BLAS_FUNC(idamax)(&n, x, &inc);
@@ -106,7 +108,7 @@ static PyObject *demo_idamax_hi(PyObject *self, PyObject *arg) {
 static PyMethodDef demo_methods[] = {
     {"ddot", demo_ddot, METH_VARARGS, "ddot(x, y) -> float, via Fortran BLAS ddot"},
     {"int_size", demo_int_size, METH_NOARGS, "size in bytes of the BLAS integer type used"},
-    {"idamax_hi", demo_idamax_hi, METH_O, "idamax_hi(n) -> 1-based idamax of [1, -7, 3][:n]"},
+    {"idamax_hi", demo_idamax_hi, METH_O, "idamax_hi(n) -> 1-based idamax of [1, -7, 3][:n], 0 if n < 1"},
     {NULL, NULL, 0, NULL},
 };
 

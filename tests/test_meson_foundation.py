@@ -1,0 +1,203 @@
+"""Real `meson-blas setup` runs: resolution, errors, caching keys, overrides, regeneration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import assert_clean_error, meson_blas, plain_meson, run, write_project
+
+pytestmark = pytest.mark.meson
+
+VARS = ("vendor", "interface", "symbol_prefix", "symbol_suffix", "method", "int_size",
+        "fortran_symbol_dgemm", "cblas_symbol_dgemm", "library", "verified_by")
+
+SHOW = """
+foreach item : deps
+  d = item[1]
+  vals = []
+  foreach v : {vars}
+    vals += v + '=' + d.get_variable(v)
+  endforeach
+  message('DEP', item[0], 'name=' + d.name(), 'version=' + d.version(), ' '.join(vals))
+endforeach
+""".replace("{vars}", str(list(VARS)))
+
+
+def resolved(result_stdout: list[list[str]]) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for fields in result_stdout:
+        out[fields[0]] = dict(f.split("=", 1) for f in fields[1:])
+    return out
+
+
+@pytest.fixture(scope="module")
+def resolution(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
+    src = write_project(tmp_path_factory.mktemp("resolve"), """
+project('resolve', 'c')
+deps = [
+  ['blas', dependency('blas')],
+  ['blas_ilp64', dependency('blas', interface: 'ilp64')],
+  ['openblas_ilp64', dependency('openblas', interface: 'ilp64')],
+  ['OpenBLAS_lp64', dependency('OpenBLAS', interface: 'lp64')],
+  ['scipy_lp64', dependency('scipy-openblas', interface: 'lp64')],
+  ['numpy_spelling', dependency('blas', modules: ['interface: ilp64', 'cblas', 'lapack'])],
+  ['keyword_spelling', dependency('blas', interface: 'ilp64', modules: ['cblas', 'lapack'])],
+]
+""" + SHOW)
+    result = meson_blas("setup", str(src / "build"), str(src))
+    assert result.returncode == 0, result.output
+    assert "Traceback" not in result.output
+    return resolved(result.messages("DEP"))
+
+
+def test_default_blas_is_embedded_scipy_openblas32(resolution: dict[str, dict[str, str]]) -> None:
+    d = resolution["blas"]
+    assert d["vendor"] == "scipy-openblas" and d["interface"] == "lp64" and d["int_size"] == "4"
+    assert (d["symbol_prefix"], d["symbol_suffix"]) == ("scipy_", "")
+    assert d["method"] == "python"
+    assert d["library"].endswith("scipy_openblas32/lib/libscipy_openblas.so")
+    assert d["verified_by"] == "run"
+
+
+def test_ilp64_blas_is_scipy_openblas64(resolution: dict[str, dict[str, str]]) -> None:
+    d = resolution["blas_ilp64"]
+    assert d["vendor"] == "scipy-openblas" and d["interface"] == "ilp64" and d["int_size"] == "8"
+    assert (d["symbol_prefix"], d["symbol_suffix"]) == ("scipy_", "64_")
+    assert d["fortran_symbol_dgemm"] == "scipy_dgemm_64_"
+    assert d["cblas_symbol_dgemm"] == "scipy_cblas_dgemm64_"
+    assert d["library"].endswith("scipy_openblas64/lib/libscipy_openblas64_.so")
+
+
+def test_same_project_lp64_and_ilp64_are_different_libraries(resolution: dict[str, dict[str, str]]) -> None:
+    assert resolution["blas"]["library"] != resolution["blas_ilp64"]["library"]
+
+
+def test_debian_openblas64(resolution: dict[str, dict[str, str]]) -> None:
+    d = resolution["openblas_ilp64"]
+    assert d["name"] == "openblas" and d["vendor"] == "openblas"
+    assert (d["symbol_prefix"], d["symbol_suffix"], d["int_size"]) == ("", "", "8")
+    assert d["method"] == "pkg-config"
+    assert "openblas64" in d["library"]
+    lp = resolution["OpenBLAS_lp64"]
+    assert lp["int_size"] == "4" and "openblas64" not in lp["library"] and "openblas" in lp["library"]
+
+
+def test_scipy_openblas_by_vendor_name(resolution: dict[str, dict[str, str]]) -> None:
+    d = resolution["scipy_lp64"]
+    assert d["name"] == "scipy-openblas" and d["symbol_prefix"] == "scipy_" and d["int_size"] == "4"
+
+
+def test_numpy_fork_modules_spelling_is_identical(resolution: dict[str, dict[str, str]]) -> None:
+    assert resolution["numpy_spelling"] == resolution["keyword_spelling"]
+    assert resolution["numpy_spelling"]["interface"] == "ilp64"
+
+
+def test_log_line_and_pkgconfig_passthrough(tmp_path: Path) -> None:
+    src = write_project(tmp_path, """
+project('log', 'c')
+d = dependency('openblas', interface: 'ilp64', method: 'pkg-config')
+message('LIBDIR', d.get_variable(pkgconfig: 'libdir'))
+message('DEFAULT', d.get_variable('no_such_variable', default_value: 'dflt'))
+""")
+    result = meson_blas("setup", str(src / "build"), str(src))
+    assert result.returncode == 0, result.output
+    line = next(ln for ln in result.stdout.splitlines() if "dependency openblas found" in ln)
+    assert "found: YES 0.3.21 (openblas, ilp64, cblas, lapack 3.11.0, gfortran ABI, pthreads)" in line
+    assert result.messages("LIBDIR") == [["/usr/lib/x86_64-linux-gnu/openblas64-pthread/"]]
+    assert result.messages("DEFAULT") == [["dflt"]]
+
+
+@pytest.mark.parametrize(
+    ("call", "fragments"),
+    [
+        ("dependency('blas', interface: 'foo')", ["interface: must be 'lp64' or 'ilp64'", "hint:"]),
+        ("dependency('blas', interface: 64)", ["interface: must be 'lp64' or 'ilp64'"]),
+        ("dependency('zlib', interface: 'ilp64')", ["applies only to BLAS/LAPACK", "'zlib'", "hint:"]),
+        ("dependency('blas', interface: 'lp64', modules: ['interface: ilp64'])", ["conflicts"]),
+        ("dependency('openblas', modules: ['cblass'])", ["unknown BLAS module 'cblass'", "hint:"]),
+        ("dependency('openblas', interface: 'ilp64', method: 'pkg-config')",
+         ["openblas (ilp64) not found", "pkg-config openblas64", "apt-get install libopenblas64-dev",
+          "interface: 'lp64'"]),
+    ],
+)
+def test_clean_errors(tmp_path: Path, call: str, fragments: list[str]) -> None:
+    src = write_project(tmp_path, f"project('err', 'c')\n\n{call}\n")
+    empty = tmp_path / "empty-pkgconfig"
+    empty.mkdir()
+    result = meson_blas("setup", str(src / "build"), str(src), env={"PKG_CONFIG_LIBDIR": str(empty)})
+    assert_clean_error(result, 3, *fragments)
+
+
+def test_lp64_library_behind_ilp64_pc_file_is_rejected(tmp_path: Path) -> None:
+    """A .pc named like the ILP64 build that links the LP64 library: the probe catches it."""
+    pcdir = tmp_path / "pc"
+    pcdir.mkdir()
+    libs = run(["pkg-config", "--libs", "openblas"]).stdout.strip()
+    (pcdir / "openblas64.pc").write_text(
+        f"Name: openblas64\nDescription: lies\nVersion: 0.3.21\nLibs: {libs}\nCflags:\n")
+    src = write_project(tmp_path / "src", """project('lie', 'c')
+d = dependency('openblas', interface: 'ilp64', method: 'pkg-config', required: false)
+message('FOUND', d.found())
+""")
+    result = meson_blas("setup", str(src / "build"), str(src), env={"PKG_CONFIG_LIBDIR": str(pcdir)})
+    assert result.returncode == 0, result.output
+    assert result.messages("FOUND") == [["false"]]
+    assert "rejected openblas via pkg-config openblas64: dgemm_ uses 4-byte integers (LP64)" in result.stdout
+
+
+def test_override_and_fallback(tmp_path: Path) -> None:
+    src = write_project(tmp_path, """
+project('ovr', 'c')
+fake = declare_dependency(compile_args: ['-DFAKE'], variables: {'vendor': 'mine'})
+meson.override_dependency('cblas', fake)
+message('OVR', dependency('cblas').get_variable('vendor'),
+        dependency('cblas', interface: 'ilp64').get_variable('vendor'),
+        dependency('cblas', modules: ['lapack']).get_variable('vendor'))
+f = dependency('lapack', interface: 'ilp64', modules: ['cblas'], fallback: 'fakeblas')
+message('FALLBACK', f.get_variable('vendor'))
+""", {"subprojects/fakeblas/meson.build": """
+project('fakeblas', 'c')
+d = declare_dependency(variables: {'vendor': 'subproject'})
+meson.override_dependency('lapack', d)
+"""})
+    result = meson_blas("setup", str(src / "build"), str(src), "--force-fallback-for=lapack")
+    assert result.returncode == 0, result.output
+    assert result.messages("OVR") == [["mine", "mine", "mine"]]
+    assert result.messages("FALLBACK") == [["subproject"]]
+
+
+def test_plugin_survives_regeneration_reconfigure_and_introspect(tmp_path: Path) -> None:
+    src = write_project(tmp_path, """
+project('regen', 'c')
+d = dependency('blas', interface: 'ilp64')
+message('IFACE', d.get_variable('interface'))
+""")
+    build = src / "build"
+    assert meson_blas("setup", str(build), str(src)).returncode == 0
+    # 1. edit meson.build and let ninja regenerate (through the recorded launcher)
+    with (src / "meson.build").open("a") as f:
+        f.write("message('EDIT', dependency('openblas', interface: 'lp64').get_variable('int_size'))\n")
+    ninja = run(["ninja", "-C", str(build)])
+    assert ninja.returncode == 0, ninja.output
+    assert "Message: EDIT 4" in ninja.stdout
+    # 2. reconfigure with the plain `meson` command: the coredata marker re-activates the plugin
+    with (src / "meson.build").open("a") as f:
+        f.write("message('PLAIN', dependency('openblas', interface: 'ilp64').get_variable('int_size'))\n")
+    plain = plain_meson("setup", "--reconfigure", str(build), str(src))
+    assert plain.returncode == 0, plain.output
+    assert "Message: PLAIN 8" in plain.stdout
+    # 3. introspection loads the pickled dependency objects
+    intro = plain_meson("introspect", str(build), "--dependencies")
+    assert intro.returncode == 0, intro.output
+    assert "libscipy_openblas64_.so" in intro.stdout
+
+
+def test_demo_command() -> None:
+    from conftest import BIN
+
+    result = run([str(BIN / "mesonbuild-blas"), "demo"])
+    assert result.returncode == 0, result.output
+    assert "scipy-openblas lp64: scipy_dgemm_(3x3) trace(C) = 32, 4-byte integers: OK" in result.stdout
+    assert "scipy-openblas ilp64: scipy_dgemm_64_(3x3) trace(C) = 32, 8-byte integers: OK" in result.stdout
