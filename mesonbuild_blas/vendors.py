@@ -8,8 +8,8 @@ come from the libraries themselves (Debian 12 packages and PyPI wheels, see
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from .naming import Scheme
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import assert_clean_error, meson_blas, plain_meson, run, write_project
 
 pytestmark = pytest.mark.meson

@@ -18,7 +18,8 @@ plain ``meson``) calls :func:`install` again.
 from __future__ import annotations
 
 import itertools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .. import MESON_MAX_EXCLUSIVE, MESON_MIN, vendors
 from ..errors import BlasError

@@ -1,6 +1,6 @@
 """Shims over the Meson internals that differ between supported versions.
 
-| item                          | 1.3 – 1.9                         | 1.10  | 1.11 – 1.12            |
+| item                          | 1.3 - 1.9                         | 1.10  | 1.11 - 1.12            |
 |-------------------------------|-----------------------------------|-------|------------------------|
 | factory call                  | entry(env, for_machine, kwargs)   | same  | entry(env, kwargs)     |
 | candidates                    | functools.partial                 | same  | DependencyCandidate    |
@@ -12,7 +12,8 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from mesonbuild import coredata as _coredata
 from mesonbuild.dependencies import base as _base
@@ -65,7 +66,7 @@ def project_option(coredata: Any, name: str, subproject: str) -> object | None:
         if optstore is not None:
             return optstore.get_value_for(key)  # type: ignore[no-any-return]
         return coredata.options[key].value  # type: ignore[no-any-return]
-    except Exception:  # noqa: BLE001 - KeyError or MesonException: option not declared
+    except Exception:
         return None
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from mesonbuild import mlog
 from mesonbuild.dependencies.base import DependencyException, ExternalDependency
@@ -43,7 +44,7 @@ def wheel_dir(module: str) -> str | None:
         return None
     if spec is None or not spec.submodule_search_locations:
         return None
-    return list(spec.submodule_search_locations)[0]
+    return next(iter(spec.submodule_search_locations))
 
 
 def installed_wheels(vendor: vendors.Vendor, interface: str) -> list[tuple[vendors.Wheel, str]]:

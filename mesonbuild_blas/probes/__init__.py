@@ -167,7 +167,7 @@ def run_probe(
         env.update(dict(toolchain.extra_env))
         dirs = library_dirs(link_args)
         if dirs:
-            env["LD_LIBRARY_PATH"] = os.pathsep.join(dirs + [env.get("LD_LIBRARY_PATH", "")]).rstrip(os.pathsep)
+            env["LD_LIBRARY_PATH"] = os.pathsep.join([*dirs, env.get("LD_LIBRARY_PATH", "")]).rstrip(os.pathsep)
         run = subprocess.run([*toolchain.run_wrapper, exe], input=stdin, capture_output=True,
                              text=True, timeout=timeout, env=env)
         data = parse_output(run.stdout)

@@ -40,8 +40,18 @@ class Rejection:
     reason: str
 
 
+WIDTH_NAMES = {"4": "4-byte integers (LP64)", "8": "8-byte integers (ILP64)"}
+
+#: feature → (probe test, its integer-width result, probe role, routine name, C or Fortran rule)
+FEATURE_TESTS = {
+    "cblas": ("cblas_dgemm", "cblas_int_width", "cblas_dgemm", "cblas_dgemm", "c"),
+    "lapack": ("dgesv", "lapack_int_width", "dgesv", "dgesv", "fortran"),
+    "lapacke": ("lapacke_dgesv", "lapacke_int_width", "lapacke_dgesv", "LAPACKE_dgesv", "c"),
+}
+
+
 def _width_name(width: str) -> str:
-    return {"4": "4-byte integers (LP64)", "8": "8-byte integers (ILP64)"}.get(width, f"an undetermined integer width ({width})")
+    return WIDTH_NAMES.get(width, f"an undetermined integer width ({width})")
 
 
 def choose_scheme(
@@ -117,19 +127,20 @@ def interpret(
 
     notes: list[str] = []
     has = {}
-    for feature, test, width_key in (("cblas", "cblas_dgemm", "cblas_int_width"),
-                                     ("lapack", "dgesv", "lapack_int_width"),
-                                     ("lapacke", "lapacke_dgesv", "lapacke_int_width")):
+    for feature, (test, width_key, _role, _name, _rule) in FEATURE_TESTS.items():
         present, note = _feature(data, sid, test, width_key, want)
         has[feature] = present
         if note:
             notes.append(note)
     missing = sorted(f for f in features if not has[f])
     if missing:
-        names = {"cblas": scheme.c("cblas_dgemm"), "lapack": scheme.fortran("dgesv"),
-                 "lapacke": scheme.c("LAPACKE_dgesv")}
-        detail = ", ".join(f"{m} ({names[m]} {'not usable' if data.found(sid, {'cblas': 'cblas_dgemm', 'lapack': 'dgesv', 'lapacke': 'lapacke_dgesv'}[m]) else 'missing'})" for m in missing)
-        return Rejection(f"no {detail}" + (f"; {'; '.join(notes)}" if notes else ""))
+        details = []
+        for feature in missing:
+            _test, _width, role, name, rule = FEATURE_TESTS[feature]
+            symbol = scheme.c(name) if rule == "c" else scheme.fortran(name)
+            state = "not usable" if data.found(sid, role) else "missing"
+            details.append(f"{feature} ({symbol} {state})")
+        return Rejection(f"no {', '.join(details)}" + (f"; {'; '.join(notes)}" if notes else ""))
 
     version = fallback_version
     if vendor.version_from is not None:
