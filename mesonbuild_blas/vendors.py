@@ -131,6 +131,11 @@ GENERIC = {"blas": (), "lapack": ("lapack",), "cblas": ("cblas",), "lapacke": ("
 #: installed in the Python running Meson.
 DEFAULT_ORDER = ("scipy-openblas", "accelerate", "mkl", "openblas", "flexiblas", "blis", "atlas", "netlib")
 
+#: Vendors of the design that have no entry yet: accepted in options and orders
+#: (and reported as unsupported), but not registered as dependency names so
+#: Meson's own lookups for them keep working.
+PLANNED = ("mkl", "blis", "atlas", "netlib", "flexiblas", "accelerate", "armpl", "aocl", "nvpl")
+
 #: Names the plugin registers with Meson.
 ALL_NAMES = tuple(GENERIC) + tuple(BY_NAME)
 

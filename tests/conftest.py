@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -78,7 +79,7 @@ def assert_clean_error(result: Run, line: int, *fragments: str) -> str:
     errors = [ln for ln in result.output.splitlines() if "ERROR:" in ln]
     assert len(errors) == 1, result.output
     location = errors[0].split(" ERROR:")[0]
-    assert location.endswith(f"meson.build:{line}:0:"), errors[0]
+    assert re.search(rf"(^|/)meson\.build:{line}:\d+:$", location), errors[0]
     for fragment in fragments:
         assert fragment in errors[0], errors[0]
     return errors[0]

@@ -200,3 +200,25 @@ def test_demo_command() -> None:
     assert result.returncode == 0, result.output
     assert "scipy-openblas lp64: scipy_dgemm_(3x3) trace(C) = 32, 4-byte integers: OK" in result.stdout
     assert "scipy-openblas ilp64: scipy_dgemm_64_(3x3) trace(C) = 32, 8-byte integers: OK" in result.stdout
+
+
+def test_project_options_choose_vendor_and_interface(tmp_path: Path) -> None:
+    src = write_project(tmp_path, """
+project('opts', 'c')
+d = dependency('blas')
+message('OPT', d.get_variable('vendor'), d.get_variable('interface'))
+e = dependency('blas', interface: 'lp64')
+message('KW', e.get_variable('vendor'), e.get_variable('interface'))
+""", {"meson.options": """
+option('blas', type: 'string', value: 'auto')
+option('blas-order', type: 'array', value: [])
+option('use-ilp64', type: 'boolean', value: false)
+"""})
+    result = meson_blas("setup", str(src / "build"), str(src), "-Dblas-order=mkl,openblas", "-Duse-ilp64=true")
+    assert result.returncode == 0, result.output
+    assert result.messages("OPT") == [["openblas", "ilp64"]]
+    assert result.messages("KW") == [["openblas", "lp64"]]  # the keyword beats use-ilp64
+    assert "Traceback" not in result.output
+    # a planned vendor named alone: a clean error saying so
+    failed = meson_blas("setup", str(src / "build2"), str(src), "-Dblas=mkl")
+    assert_clean_error(failed, 3, "mkl (not supported by this version of mesonbuild-blas)")

@@ -89,3 +89,10 @@ def test_every_vendor_entry_is_consistent() -> None:
             assert is_identifier_fragment(prefix)
         for suffixes in vendor.suffixes.values():
             assert all(is_identifier_fragment(s) for s in suffixes)
+
+
+def test_planned_vendors_are_accepted_in_options_but_not_registered() -> None:
+    req = build_request("blas", [], ProjectOptions(blas_order=("mkl", "openblas")))
+    assert req.vendors == ("mkl", "openblas")
+    assert "mkl" not in vendors.ALL_NAMES
+    assert build_request("blas", [], ProjectOptions(blas="blas")).vendors == ("netlib",)
