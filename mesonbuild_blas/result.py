@@ -29,6 +29,7 @@ class BlasInfo:
     verified_by: str  #: run | link | assumed
     version: str
     mangling_header: str = MANGLING_HEADER
+    int_size_verified_by: str = "run"  #: run | assumed
     notes: tuple[str, ...] = field(default=())
 
     def variables(self) -> dict[str, str]:
@@ -59,7 +60,7 @@ class BlasInfo:
         parts.append(f"{self.fortran_abi} ABI")
         parts.append(self.threading)
         if self.verified_by != "run":
-            parts.append(f"verified by {self.verified_by}")
+            parts.append(f"verified by {self.verified_by}, integer width {self.int_size_verified_by}")
         return ", ".join(parts)
 
     def to_json(self) -> dict[str, object]:

@@ -14,8 +14,8 @@ from mesonbuild.dependencies.base import DependencyException, ExternalDependency
 
 from .. import vendors
 from ..errors import BlasError
-from ..probes import ProbeBuildError, Toolchain, run_probe
-from ..probes.interpret import Rejection, interpret, probe_input
+from ..probes import ProbeBuildError, Toolchain, link_probe, run_probe
+from ..probes.interpret import Rejection, interpret, interpret_linked, probe_input
 from ..request import ProjectOptions, Request, build_request
 from ..result import BlasInfo
 from . import compat
@@ -64,6 +64,21 @@ def _distribution_version(module: str) -> str:
             return importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
             continue
+    return ""
+
+
+def linked_library(link_args: list[str]) -> str:
+    """The library file a link line names first (for link-only results)."""
+    dirs = [a[2:] for a in link_args if a.startswith("-L") and len(a) > 2]
+    for arg in link_args:
+        if os.path.isabs(arg) and os.path.isfile(arg):
+            return os.path.realpath(arg)
+        if arg.startswith("-l") and len(arg) > 2:
+            for d in dirs:
+                for ext in (".so", ".dylib", ".a"):
+                    path = os.path.join(d, f"lib{arg[2:]}{ext}")
+                    if os.path.exists(path):
+                        return os.path.realpath(path)
     return ""
 
 
@@ -235,15 +250,19 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
 
     def _verify(self, vendor: vendors.Vendor, request: Request, cand: Candidate,
                 toolchain: Toolchain) -> BlasInfo | Rejection:
-        if not toolchain.can_run:
-            return Rejection("cannot run host binaries (cross build without exe_wrapper); "
-                             "link-only verification is not implemented yet")
         schemes = vendor.schemes(request.interface, request.symbol_suffix)
-        stdin = probe_input(vendor, schemes)
         args = list(cand.compile_args)
         link = list(cand.link_args)
         if toolchain.cc[-2:] == ("-x", "c"):
             link = ["-x", "none", *link]
+        if not toolchain.can_run:
+            mlog.log(LOG_PREFIX, f"cannot run host binaries: link-only check of {vendor.name} via {cand.label}")
+            return interpret_linked(
+                vendor, request.interface, request.features, schemes,
+                lambda symbols: link_probe(toolchain, args, link, symbols),
+                method=cand.method, version=cand.version, library=linked_library(cand.link_args),
+                cblas_header=vendor.cblas_header)
+        stdin = probe_input(vendor, schemes)
         try:
             data = run_probe(toolchain, args, link, stdin)
         except ProbeBuildError as e:

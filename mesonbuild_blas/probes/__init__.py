@@ -178,6 +178,29 @@ def run_probe(
     return data
 
 
+def link_probe(
+    toolchain: Toolchain,
+    compile_args: list[str],
+    link_args: list[str],
+    symbols: list[str],
+    timeout: float = 120.0,
+) -> bool:
+    """True when a program referencing every symbol in ``symbols`` links.
+
+    Used when host binaries cannot run (cross builds without an exe wrapper):
+    it proves spellings exist, nothing about integer width or ABI.
+    """
+    decls = "".join(f"extern char {s}(void);\n" for s in symbols)
+    refs = "".join(f"  (void *)&{s},\n" for s in symbols)
+    source = f"{decls}void *volatile refs[] = {{\n{refs}}};\nint main(void) {{ return refs[0] == 0; }}\n"
+    with tempfile.TemporaryDirectory(prefix="mesonbuild-blas-link-") as tmp:
+        src = os.path.join(tmp, "link_probe.c")
+        Path(src).write_text(source)
+        cmd = [*toolchain.cc, "-o", os.path.join(tmp, "link_probe"), src, *compile_args, *link_args]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    return proc.returncode == 0
+
+
 def _first_error(text: str) -> str:
     for line in text.splitlines():
         if "error" in line.lower() or "undefined reference" in line or "cannot find" in line:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import vendors
@@ -176,5 +177,60 @@ def interpret(
         library=os.path.realpath(library) if library else "",
         verified_by="run",
         version=version,
+        int_size_verified_by="run",
         notes=tuple(notes),
+    )
+
+
+def interpret_linked(
+    vendor: vendors.Vendor,
+    interface: str,
+    features: frozenset[str],
+    schemes: tuple[Scheme, ...],
+    links: Callable[[list[str]], bool],
+    *,
+    method: str,
+    version: str = "",
+    library: str = "",
+    cblas_header: str = "",
+) -> BlasInfo | Rejection:
+    """Link-only verification (host binaries cannot run).
+
+    Spellings are proved by linking; the integer width is *assumed* from the
+    lookup (the vendor entry's names for the requested interface), the Fortran
+    ABI and threading are reported as unverified/unknown.
+    """
+    chosen = next((s for s in schemes if links([s.fortran("dgemm")])), None)
+    if chosen is None:
+        tried = ", ".join(s.fortran("dgemm") for s in schemes)
+        return Rejection(f"none of the symbols {tried} links")
+    has = {}
+    for feature, (_test, _width, _role, name, rule) in FEATURE_TESTS.items():
+        symbol = chosen.c(name) if rule == "c" else chosen.fortran(name)
+        has[feature] = links([symbol])
+    missing = sorted(f for f in features if not has[f])
+    if missing:
+        return Rejection(f"no {', '.join(missing)} (link test failed)")
+    return BlasInfo(
+        vendor=vendor.name,
+        interface=interface,
+        symbol_prefix=chosen.prefix,
+        symbol_suffix=chosen.suffix,
+        fortran_symbol_dgemm=chosen.fortran("dgemm"),
+        cblas_symbol_dgemm=chosen.c("cblas_dgemm") if has["cblas"] else "",
+        cblas=has["cblas"],
+        lapack=has["lapack"],
+        lapacke=has["lapacke"],
+        cblas_header=cblas_header if has["cblas"] else "",
+        fortran_abi="unverified",
+        int_size=vendors.INT_SIZE[interface],
+        threading="unknown",
+        lapack_version="",
+        method=method,
+        library=library,
+        verified_by="link",
+        version=version,
+        int_size_verified_by="assumed",
+        notes=(f"host binaries cannot run: symbols proved by linking, {interface} integer width assumed "
+               f"from the lookup, Fortran ABI unverified",),
     )
