@@ -9,7 +9,9 @@ from .errors import BlasError
 from .naming import is_identifier_fragment
 
 FEATURES = ("cblas", "lapack", "lapacke")
-THREADING = ("seq", "iomp", "gomp", "tbb", "sequential", "openmp", "pthreads")
+#: ``threading:`` spellings → the layer they mean (numpy-fork and generic names)
+THREADING = {"seq": "sequential", "sequential": "sequential", "iomp": "openmp", "gomp": "openmp",
+             "omp": "openmp", "openmp": "openmp", "tbb": "tbb", "pthreads": "pthreads"}
 METHODS = ("auto", "pkg-config", "cmake", "framework", "system", "python")
 
 
@@ -40,7 +42,14 @@ class Request:
 
     def describe(self) -> str:
         extra = "".join(f", {f}" for f in sorted(self.features))
+        if self.threading:
+            extra += f", threading {self.threading}"
         return f"{self.name} ({self.interface}{extra})"
+
+    @property
+    def threading_layer(self) -> str | None:
+        """The threading layer asked for (``openmp`` for ``threading: iomp``), if any."""
+        return THREADING[self.threading] if self.threading else None
 
 
 def split_modules(modules: list[str]) -> tuple[dict[str, str], set[str]]:
@@ -122,10 +131,14 @@ def build_request(
     if sdl is not None and sdl not in ("true", "false", "auto"):
         raise BlasError(f"'sdl: {sdl}' is not one of true, false, auto")
     threading = keyed.get("threading")
-    if threading is not None and threading not in THREADING:
-        raise BlasError(f"'threading: {threading}' is not one of {', '.join(THREADING)}")
     if threading is None and options.mkl_threading not in (None, "", "auto"):
         threading = options.mkl_threading
+    if threading is not None and threading not in THREADING:
+        raise BlasError(f"threading {threading!r} is not one of {', '.join(THREADING)}")
+    if sdl == "true" and interface == vendors.ILP64:
+        raise BlasError("'sdl: true' (MKL's single dynamic library mkl_rt) is LP64 unless "
+                        "MKL_INTERFACE_LAYER is set at run time; it cannot be combined with ilp64",
+                        "drop 'sdl: true' or ask for interface: 'lp64'")
 
     suffix = options.symbol_suffix
     if suffix is not None and suffix == "auto":

@@ -2,8 +2,14 @@
 
 One :class:`Vendor` entry per vendor.  No other module names a vendor: the
 search, the probes and the renderings are driven by these fields only.  Facts
-come from the libraries themselves (Debian 12 packages and PyPI wheels, see
-``docs/vendors.md``).
+come from the libraries themselves (Debian 12 packages and PyPI wheels) or, for
+vendors that cannot be installed on Linux x86-64, from their public packaging;
+``docs/vendors.md`` lists both.
+
+pkg-config names may contain ``{threading}`` (a :class:`Threading` token) and
+``{linkage}`` (``dynamic``/``static``); an entry holding several names
+separated by spaces is one candidate made of all of them (ATLAS's separate BLAS
+and LAPACK ``.pc`` files).
 """
 
 from __future__ import annotations
@@ -35,7 +41,8 @@ class InfoCall:
     """A vendor C function the probe calls for version/threading facts.
 
     ``kind`` is how to call it: ``str`` (``const char *f(void)``), ``int``
-    (``int f(void)``) or ``buf`` (``void f(char *, int)``).  The name is
+    (``int f(void)``), ``buf`` (``void f(char *, size_t)``) or ``ver3``
+    (``void f(int *, int *, int *)``).  The name is
     decorated with the library's prefix and C suffix.
     """
 
@@ -45,15 +52,45 @@ class InfoCall:
 
 
 @dataclass(frozen=True)
+class Threading:
+    """A threading variant chosen at link time (MKL's layers)."""
+
+    names: tuple[str, ...]  #: spellings accepted in ``threading:`` / ``mkl-threading``
+    token: str  #: replaces ``{threading}`` in pkg-config names
+    layer: str  #: the ``threading`` variable it gives
+
+
+@dataclass(frozen=True)
 class Vendor:
     name: str
     description: str
     #: pkg-config names to try, per interface, in order
     pkgconfig: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    #: library names for the ``system`` method (``find_library``), per interface
+    #: pkg-config names for ``sdl: true`` (single dynamic library), per interface
+    sdl_pkgconfig: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: link-time threading variants, in default order
+    threadings: tuple[Threading, ...] = ()
+    #: library sets for the ``system`` method (``find_library``), per interface
     system: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    #: directories (relative to the system library dirs) searched first: layouts
+    #: such as Debian's alternatives keep each implementation in its own dir
+    system_subdirs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: header whose presence the ``system`` method requires (empty: none)
+    system_header: str = ""
+    #: CMake package names for the ``cmake`` method, per interface
+    cmake: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: framework names and extra compile args for the ``framework`` method, per interface
+    frameworks: tuple[str, ...] = ()
+    framework_args: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: libraries shipped in Python wheels (the ``python`` method)
     wheels: tuple[Wheel, ...] = ()
+    #: the ``python`` method also looks for the pkg-config names in
+    #: ``<sys.prefix>/lib/pkgconfig`` (where e.g. mkl-devel installs them)
+    prefix_pkgconfig: bool = False
+    #: environment variables naming an install root, and where to look below it
+    env_roots: tuple[str, ...] = ()
+    root_pkgconfig_dirs: tuple[str, ...] = ("lib/pkgconfig",)
+    root_lib_dirs: tuple[str, ...] = ("lib",)
     #: symbol prefixes / suffixes (numpy's BLAS_SYMBOL_PREFIX/SUFFIX) to try
     prefixes: tuple[str, ...] = ("",)
     suffixes: Mapping[str, tuple[str, ...]] = field(
@@ -61,32 +98,75 @@ class Vendor:
     )
     #: vendor C functions the probe calls
     info: tuple[InfoCall, ...] = ()
-    #: regular expression extracting the version from an info string: key, regex
+    #: (info key, regular expression) extracting the version
     version_from: tuple[str, str] | None = None
-    #: info key and value → threading layer
-    threading_from: tuple[str, Mapping[str, str]] | None = None
-    #: the project option value(s) meaning this vendor (besides ``name``)
-    aliases: tuple[str, ...] = ()
+    #: (info key, value, threading layer) rules, first match wins
+    threading_rules: tuple[tuple[str, str, str], ...] = ()
+    #: threading layer known without asking the library (reference BLAS: sequential)
+    threading_default: str = ""
     #: lookup methods in the order they are tried
     methods: tuple[str, ...] = ("pkg-config", "system")
+    #: only available on these systems (Meson ``host_machine.system()``); empty: any
+    systems: tuple[str, ...] = ()
+    #: why it is unavailable elsewhere
+    systems_reason: str = ""
+    #: in the built-in order only on these systems / CPU families (empty: all)
+    auto_systems: tuple[str, ...] = ()
+    auto_cpu_families: tuple[str, ...] = ()
     #: in the built-in order only when one of its wheels is installed
     auto_needs_wheel: bool = False
     #: header declaring the CBLAS prototypes
     cblas_header: str = "cblas.h"
     #: what to install, per interface, shown when nothing was found
     install_hint: Mapping[str, str] = field(default_factory=dict)
+    #: project option values that mean this vendor (besides ``name``)
+    aliases: tuple[str, ...] = ()
 
     def schemes(self, interface: str, suffix_override: str | None = None) -> tuple[Scheme, ...]:
         suffixes = (suffix_override,) if suffix_override is not None else self.suffixes.get(interface, ("",))
         return tuple(Scheme(p, s) for p in self.prefixes for s in suffixes)
+
+    def threading_for(self, requested: str | None) -> tuple[Threading, ...]:
+        """The link-time variants to try for a ``threading:`` request (all when None)."""
+        if requested is None:
+            return self.threadings
+        return tuple(t for t in self.threadings if requested in t.names)
+
+    def pkgconfig_entries(self, interface: str, threading: str | None = None, sdl: str | None = None,
+                          static: bool = False) -> list[tuple[tuple[str, ...], Threading | None]]:
+        """pkg-config candidates, in order: (names used together, threading variant)."""
+        templates: tuple[str, ...] = ()
+        if sdl == "true":
+            templates = self.sdl_pkgconfig.get(interface, ())
+        else:
+            templates = self.pkgconfig.get(interface, ())
+            if sdl == "auto":
+                templates += self.sdl_pkgconfig.get(interface, ())
+        linkage = "static" if static else "dynamic"
+        out: list[tuple[tuple[str, ...], Threading | None]] = []
+        for template in templates:
+            if "{threading}" in template:
+                for variant in self.threading_for(threading):
+                    names = template.format(threading=variant.token, linkage=linkage)
+                    out.append((tuple(names.split()), variant))
+            else:
+                out.append((tuple(template.format(linkage=linkage).split()), None))
+        return out
 
 
 _OPENBLAS_INFO = (
     InfoCall("config", "str", "openblas_get_config"),
     InfoCall("parallel", "int", "openblas_get_parallel"),
 )
-_OPENBLAS_THREADING = ("parallel", {"0": "sequential", "1": "pthreads", "2": "openmp"})
+_OPENBLAS_THREADING = (("parallel", "0", "sequential"), ("parallel", "1", "pthreads"),
+                       ("parallel", "2", "openmp"))
 _OPENBLAS_VERSION = ("config", r"OpenBLAS\s+(\S+)")
+_BLIS_INFO = (
+    InfoCall("version", "str", "bli_info_get_version_str"),
+    InfoCall("openmp", "int", "bli_info_get_enable_openmp"),
+    InfoCall("pthreads", "int", "bli_info_get_enable_pthreads"),
+)
+_BLIS_THREADING = (("openmp", "1", "openmp"), ("pthreads", "1", "pthreads"), ("openmp", "0", "sequential"))
 
 VENDORS: tuple[Vendor, ...] = (
     Vendor(
@@ -103,21 +183,148 @@ VENDORS: tuple[Vendor, ...] = (
         suffixes={LP64: ("",), ILP64: ("64_",)},
         info=_OPENBLAS_INFO,
         version_from=_OPENBLAS_VERSION,
-        threading_from=_OPENBLAS_THREADING,
+        threading_rules=_OPENBLAS_THREADING,
         methods=("python", "pkg-config"),
         auto_needs_wheel=True,
         install_hint={LP64: "pip install scipy-openblas32", ILP64: "pip install scipy-openblas64"},
+    ),
+    Vendor(
+        name="accelerate",
+        description="Apple Accelerate (macOS >= 13.3 NEWLAPACK interfaces)",
+        frameworks=("Accelerate",),
+        framework_args={LP64: ("-DACCELERATE_NEW_LAPACK",),
+                        ILP64: ("-DACCELERATE_NEW_LAPACK", "-DACCELERATE_LAPACK_ILP64")},
+        suffixes={LP64: ("$NEWLAPACK",), ILP64: ("$NEWLAPACK$ILP64",)},
+        methods=("framework",),
+        systems=("darwin",),
+        systems_reason="Accelerate is part of macOS (its NEWLAPACK interfaces need macOS >= 13.3)",
+        auto_systems=("darwin",),
+        cblas_header="Accelerate/Accelerate.h",
+        aliases=("veclib",),
+    ),
+    Vendor(
+        name="mkl",
+        description="Intel oneMKL (PyPI mkl-devel, oneAPI installs via MKLROOT)",
+        pkgconfig={LP64: ("mkl-{linkage}-lp64-{threading}",), ILP64: ("mkl-{linkage}-ilp64-{threading}",)},
+        sdl_pkgconfig={LP64: ("mkl-sdl",)},
+        threadings=(
+            Threading(("iomp", "openmp"), "iomp", "openmp"),
+            Threading(("seq", "sequential"), "seq", "sequential"),
+            Threading(("gomp",), "gomp", "openmp"),
+            Threading(("tbb",), "tbb", "tbb"),
+        ),
+        prefix_pkgconfig=True,
+        env_roots=("MKLROOT",),
+        root_lib_dirs=("lib/intel64", "lib"),
+        suffixes={LP64: ("",), ILP64: ("", "_64")},
+        info=(InfoCall("version", "buf", "MKL_Get_Version_String"),),
+        version_from=("version", r"Version\s+(\d+(?:\.\d+)*)"),
+        methods=("python", "pkg-config"),
+        auto_cpu_families=("x86_64",),
+        cblas_header="mkl_cblas.h",
+        install_hint={LP64: "pip install mkl-devel", ILP64: "pip install mkl-devel"},
     ),
     Vendor(
         name="openblas",
         description="OpenBLAS (distribution packages, source builds)",
         pkgconfig={LP64: ("openblas",), ILP64: ("openblas64", "openblas64_")},
         system={LP64: (("openblas",),), ILP64: (("openblas64",), ("openblas64_",))},
+        cmake={LP64: ("OpenBLAS",), ILP64: ("OpenBLAS64",)},
         info=_OPENBLAS_INFO,
         version_from=_OPENBLAS_VERSION,
-        threading_from=_OPENBLAS_THREADING,
+        threading_rules=_OPENBLAS_THREADING,
+        methods=("pkg-config", "cmake", "system"),
         install_hint={LP64: "apt-get install libopenblas-dev",
                       ILP64: "apt-get install libopenblas64-dev"},
+    ),
+    Vendor(
+        name="flexiblas",
+        description="FlexiBLAS (run-time switchable BLAS)",
+        pkgconfig={LP64: ("flexiblas",), ILP64: ("flexiblas64",)},
+        system={LP64: (("flexiblas",),), ILP64: (("flexiblas64",),)},
+        suffixes={LP64: ("",), ILP64: ("64_", "")},
+        info=(InfoCall("version", "ver3", "flexiblas_get_version"),
+              InfoCall("backend", "buf", "flexiblas_current_backend")),
+        version_from=("version", r"(\d+\.\d+\.\d+)"),
+        install_hint={LP64: "apt-get install libflexiblas-dev", ILP64: "dnf install flexiblas-devel"},
+    ),
+    Vendor(
+        name="blis",
+        description="BLIS (BLAS only; no LAPACK)",
+        pkgconfig={LP64: ("blis",), ILP64: ("blis64",)},
+        system={LP64: (("blis",),), ILP64: (("blis64",),)},
+        info=_BLIS_INFO,
+        version_from=("version", r"(\d+\.\d+(?:\.\d+)?)"),
+        threading_rules=_BLIS_THREADING,
+        install_hint={LP64: "apt-get install libblis-dev", ILP64: "apt-get install libblis64-dev"},
+    ),
+    Vendor(
+        name="atlas",
+        description="ATLAS (Automatically Tuned Linear Algebra Software)",
+        pkgconfig={LP64: ("blas-atlas lapack-atlas", "blas-atlas")},
+        system={LP64: (("lapack", "blas"), ("lapack_atlas", "f77blas", "cblas", "atlas"))},
+        system_subdirs={LP64: ("atlas",)},
+        install_hint={LP64: "apt-get install libatlas-base-dev"},
+    ),
+    Vendor(
+        name="netlib",
+        description="Netlib reference BLAS/CBLAS/LAPACK/LAPACKE",
+        system={LP64: (("lapacke", "lapack", "blas"), ("lapack", "blas"), ("blas",)),
+                ILP64: (("lapacke64", "lapack64", "blas64"), ("lapack64", "blas64"), ("blas64",))},
+        system_subdirs={LP64: ("blas", "lapack"), ILP64: ("blas64", "lapack64")},
+        pkgconfig={LP64: ("lapacke lapack-netlib blas-netlib", "lapack-netlib blas-netlib", "blas-netlib"),
+                   ILP64: ("lapacke64 lapack64-netlib blas64-netlib", "lapack64-netlib blas64-netlib",
+                           "blas64-netlib")},
+        threading_default="sequential",
+        methods=("system", "pkg-config"),
+        install_hint={LP64: "apt-get install libblas-dev liblapack-dev liblapacke-dev",
+                      ILP64: "apt-get install libblas64-dev liblapack64-dev liblapacke64-dev"},
+        aliases=("reference",),
+    ),
+    Vendor(
+        name="armpl",
+        description="Arm Performance Libraries",
+        pkgconfig={LP64: ("armpl-{linkage}-lp64-{threading}",), ILP64: ("armpl-{linkage}-ilp64-{threading}",)},
+        threadings=(
+            Threading(("seq", "sequential"), "seq", "sequential"),
+            Threading(("omp", "openmp", "gomp"), "omp", "openmp"),
+        ),
+        system={LP64: (("armpl_lp64",), ("armpl_lp64_mp",)), ILP64: (("armpl_ilp64",), ("armpl_ilp64_mp",))},
+        env_roots=("ARMPL_DIR",),
+        info=(InfoCall("version", "ver3", "armplversion"),),
+        version_from=("version", r"(\d+\.\d+\.\d+)"),
+        cblas_header="armpl.h",
+        install_hint={LP64: "install Arm Performance Libraries and set ARMPL_DIR",
+                      ILP64: "install Arm Performance Libraries and set ARMPL_DIR"},
+    ),
+    Vendor(
+        name="aocl",
+        description="AMD AOCL (AOCL-BLAS = BLIS, AOCL-LAPACK = libFLAME)",
+        system={LP64: (("flame", "blis-mt"), ("flame", "blis"), ("blis-mt",), ("blis",)),
+                ILP64: (("flame", "blis-mt"), ("flame", "blis"), ("blis-mt",), ("blis",))},
+        system_subdirs={LP64: ("LP64",), ILP64: ("ILP64",)},
+        env_roots=("AOCL_ROOT",),
+        root_lib_dirs=("lib_LP64", "lib_ILP64", "lib"),
+        info=_BLIS_INFO,
+        version_from=("version", r"(\d+\.\d+(?:\.\d+)?)"),
+        threading_rules=_BLIS_THREADING,
+        methods=("system",),
+        install_hint={LP64: "install AOCL and set aocl_librarydir in a machine file",
+                      ILP64: "install AOCL (ILP64 build) and set aocl_librarydir in a machine file"},
+    ),
+    Vendor(
+        name="nvpl",
+        description="NVIDIA Performance Libraries (Arm64)",
+        system={LP64: (("nvpl_lapack_lp64_gomp", "nvpl_blas_lp64_gomp"), ("nvpl_lapack_lp64_seq", "nvpl_blas_lp64_seq"),
+                       ("nvpl_blas_lp64_gomp",), ("nvpl_blas_lp64_seq",)),
+                ILP64: (("nvpl_lapack_ilp64_gomp", "nvpl_blas_ilp64_gomp"),
+                        ("nvpl_lapack_ilp64_seq", "nvpl_blas_ilp64_seq"),
+                        ("nvpl_blas_ilp64_gomp",), ("nvpl_blas_ilp64_seq",))},
+        env_roots=("NVPL_ROOT",),
+        info=(InfoCall("version", "int", "nvpl_blas_get_version"),),
+        version_from=("version", r"(\d+)"),
+        methods=("system",),
+        install_hint={LP64: "install NVPL (nvpl-blas, nvpl-lapack)", ILP64: "install NVPL (nvpl-blas, nvpl-lapack)"},
     ),
 )
 
@@ -126,15 +333,13 @@ BY_NAME: Mapping[str, Vendor] = {v.name: v for v in VENDORS}
 #: The generic names: what each must provide.
 GENERIC = {"blas": (), "lapack": ("lapack",), "cblas": ("cblas",), "lapacke": ("lapacke",)}
 
-#: Built-in search order for the generic names (vendors missing from the table
-#: are skipped).  ``scipy-openblas`` only takes part when its wheel is
-#: installed in the Python running Meson.
+#: Built-in search order for the generic names; entries restrict themselves
+#: further with ``auto_systems``, ``auto_cpu_families`` and ``auto_needs_wheel``.
 DEFAULT_ORDER = ("scipy-openblas", "accelerate", "mkl", "openblas", "flexiblas", "blis", "atlas", "netlib")
 
-#: Vendors of the design that have no entry yet: accepted in options and orders
-#: (and reported as unsupported), but not registered as dependency names so
-#: Meson's own lookups for them keep working.
-PLANNED = ("mkl", "blis", "atlas", "netlib", "flexiblas", "accelerate", "armpl", "aocl", "nvpl")
+#: Vendors of the design that have no entry yet (none left): accepted in
+#: options and orders, reported as unsupported, never registered with Meson.
+PLANNED: tuple[str, ...] = ()
 
 #: Names the plugin registers with Meson.
 ALL_NAMES = tuple(GENERIC) + tuple(BY_NAME)

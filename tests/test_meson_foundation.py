@@ -214,11 +214,11 @@ option('blas', type: 'string', value: 'auto')
 option('blas-order', type: 'array', value: [])
 option('use-ilp64', type: 'boolean', value: false)
 """})
-    result = meson_blas("setup", str(src / "build"), str(src), "-Dblas-order=mkl,openblas", "-Duse-ilp64=true")
+    result = meson_blas("setup", str(src / "build"), str(src), "-Dblas-order=atlas,openblas", "-Duse-ilp64=true")
     assert result.returncode == 0, result.output
-    assert result.messages("OPT") == [["openblas", "ilp64"]]
-    assert result.messages("KW") == [["openblas", "lp64"]]  # the keyword beats use-ilp64
+    assert result.messages("OPT") == [["openblas", "ilp64"]]  # ATLAS has no ILP64 build: next in order
+    assert result.messages("KW") == [["atlas", "lp64"]]  # the keyword beats use-ilp64
     assert "Traceback" not in result.output
-    # a planned vendor named alone: a clean error saying so
-    failed = meson_blas("setup", str(src / "build2"), str(src), "-Dblas=mkl")
-    assert_clean_error(failed, 3, "mkl (not supported by this version of mesonbuild-blas)")
+    # a vendor that cannot exist here: a clean error saying why
+    failed = meson_blas("setup", str(src / "build2"), str(src), "-Dblas=accelerate")
+    assert_clean_error(failed, 3, "accelerate (not available on linux: Accelerate is part of macOS")

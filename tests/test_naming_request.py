@@ -88,11 +88,32 @@ def test_every_vendor_entry_is_consistent() -> None:
         for prefix in vendor.prefixes:
             assert is_identifier_fragment(prefix)
         for suffixes in vendor.suffixes.values():
-            assert all(is_identifier_fragment(s) for s in suffixes)
+            # Accelerate's $NEWLAPACK names are assembler symbols reached through Apple's headers
+            assert all(is_identifier_fragment(s.replace("$", "") if vendor.frameworks else s) for s in suffixes)
+        for pc_names in vendor.pkgconfig.values():
+            for entry in pc_names:
+                uses_threading = "{threading}" in entry
+                assert uses_threading == bool(vendor.threadings), (vendor.name, entry)
 
 
-def test_planned_vendors_are_accepted_in_options_but_not_registered() -> None:
-    req = build_request("blas", [], ProjectOptions(blas_order=("mkl", "openblas")))
+def test_every_design_vendor_has_an_entry() -> None:
+    design = {"openblas", "scipy-openblas", "mkl", "blis", "atlas", "netlib", "flexiblas", "accelerate",
+              "armpl", "aocl", "nvpl"}
+    assert set(vendors.BY_NAME) == design
+    assert set(vendors.ALL_NAMES) == design | {"blas", "lapack", "cblas", "lapacke"}
+    req = build_request("blas", [], ProjectOptions(blas_order=("MKL", "openblas")))
     assert req.vendors == ("mkl", "openblas")
-    assert "mkl" not in vendors.ALL_NAMES
+    # numpy/SciPy: -Dblas=blas means the generic system libblas, i.e. the reference implementation
     assert build_request("blas", [], ProjectOptions(blas="blas")).vendors == ("netlib",)
+
+
+def test_sdl_with_ilp64_is_an_error() -> None:
+    with pytest.raises(BlasError, match="sdl"):
+        build_request("mkl", ["sdl: true", "interface: ilp64"], ProjectOptions())
+
+
+def test_threading_spellings() -> None:
+    assert build_request("mkl", ["threading: iomp"], ProjectOptions()).threading_layer == "openmp"
+    assert build_request("mkl", [], ProjectOptions(mkl_threading="seq")).threading_layer == "sequential"
+    with pytest.raises(BlasError):
+        build_request("mkl", ["threading: fast"], ProjectOptions())

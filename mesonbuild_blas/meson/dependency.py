@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.metadata
 import importlib.util
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +27,10 @@ CURRENT_OPTIONS: list[ProjectOptions] = []
 
 LOG_PREFIX = "mesonbuild-blas:"
 
+#: Meson dependency type for each lookup method (drives Meson's build rpaths)
+METHOD_TYPE_NAMES = {"pkg-config": "pkgconfig", "cmake": "cmake", "python": "library", "system": "library",
+                     "framework": "extraframeworks"}
+
 
 @dataclass
 class Candidate:
@@ -34,6 +40,7 @@ class Candidate:
     link_args: list[str]
     version: str = ""
     pkgconfig: Any = None  #: the PkgConfigDependency, for variable pass-through
+    threading: str = ""  #: layer implied by the link line (MKL's threading libraries)
 
 
 def wheel_dir(module: str) -> str | None:
@@ -67,19 +74,20 @@ def _distribution_version(module: str) -> str:
     return ""
 
 
-def linked_library(link_args: list[str]) -> str:
-    """The library file a link line names first (for link-only results)."""
-    dirs = [a[2:] for a in link_args if a.startswith("-L") and len(a) > 2]
+def linked_libraries(link_args: list[str], default_dirs: list[str]) -> list[str]:
+    """The library files a link line names (real paths), in order."""
+    dirs = [a[2:] for a in link_args if a.startswith("-L") and len(a) > 2] + default_dirs
+    out: list[str] = []
     for arg in link_args:
+        path = ""
         if os.path.isabs(arg) and os.path.isfile(arg):
-            return os.path.realpath(arg)
-        if arg.startswith("-l") and len(arg) > 2:
-            for d in dirs:
-                for ext in (".so", ".dylib", ".a"):
-                    path = os.path.join(d, f"lib{arg[2:]}{ext}")
-                    if os.path.exists(path):
-                        return os.path.realpath(path)
-    return ""
+            path = arg
+        elif arg.startswith("-l") and len(arg) > 2:
+            path = next((p for d in dirs for ext in (".so", ".dylib", ".a")
+                         if os.path.exists(p := os.path.join(d, f"lib{arg[2:]}{ext}"))), "")
+        if path and os.path.realpath(path) not in out:
+            out.append(os.path.realpath(path))
+    return out
 
 
 class BlasDependency(ExternalDependency):  # type: ignore[misc]
@@ -155,66 +163,197 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         return [m for m in vendor.methods if m == request.method]
 
     def _candidates(self, vendor: vendors.Vendor, request: Request, kwargs: Any) -> Iterator[Candidate]:
+        system = self.env.machines[self.for_machine].system
+        if vendor.systems and system not in vendor.systems:
+            self.blas_looked_up.append(f"not available on {system}: {vendor.systems_reason}")
+            return
+        lookups = {
+            "python": self._python_candidates,
+            "pkg-config": self._pkgconfig_candidates,
+            "cmake": self._cmake_candidates,
+            "framework": self._framework_candidates,
+            "system": self._system_candidates,
+        }
         for method in self._methods(vendor, request):
-            if method == "python":
-                self.blas_looked_up.append("Python packages " + ", ".join(
-                    w.module for w in vendor.wheels if w.interface == request.interface))
-                yield from self._python_candidates(vendor, request, kwargs)
-            elif method == "pkg-config":
-                self.blas_looked_up.append("pkg-config " + ", ".join(vendor.pkgconfig.get(request.interface, ())))
-                for pc_name in vendor.pkgconfig.get(request.interface, ()):
-                    cand = self._pkgconfig(pc_name, kwargs, "pkg-config", f"pkg-config {pc_name}")
-                    if cand is not None:
-                        yield cand
-            elif method == "system":
-                self.blas_looked_up.append("system libraries " + ", ".join(
-                    " ".join("-l" + lib for lib in libset) for libset in vendor.system.get(request.interface, ())))
-                yield from self._system_candidates(vendor, request)
+            yield from lookups[method](vendor, request, kwargs)
 
-    def _pkgconfig(self, pc_name: str, kwargs: Any, method: str, label: str) -> Candidate | None:
+    def _pkgconfig(self, pc_names: tuple[str, ...], kwargs: Any, method: str, label: str) -> Candidate | None:
+        """One candidate from one or more pkg-config names (or absolute .pc paths) used together."""
         from mesonbuild.dependencies.pkgconfig import PkgConfigDependency
         sub = dict(kwargs)
         sub["required"] = False
         sub["silent"] = True
         sub.pop("modules", None)
         sub.pop("version", None)
-        try:
-            dep = PkgConfigDependency(pc_name, self.env, sub)
-        except DependencyException as e:
-            mlog.debug(f"{LOG_PREFIX} {label}: {e}")
-            return None
-        if not dep.found():
-            return None
-        return Candidate(method, label, list(dep.get_compile_args()), list(dep.get_link_args()),
-                         dep.version or "", dep)
+        cand = Candidate(method, label, [], [])
+        for pc_name in pc_names:
+            try:
+                dep = PkgConfigDependency(pc_name, self.env, sub)
+            except DependencyException as e:
+                mlog.debug(f"{LOG_PREFIX} {label}: {e}")
+                return None
+            if not dep.found():
+                return None
+            cand.compile_args += [a for a in dep.get_compile_args() if a not in cand.compile_args]
+            cand.link_args += list(dep.get_link_args())
+            cand.version = cand.version or dep.version or ""
+            cand.pkgconfig = cand.pkgconfig or dep
+        return cand
+
+    def _pkgconfig_entries(self, vendor: vendors.Vendor, request: Request) -> list[tuple[tuple[str, ...], Any]]:
+        return vendor.pkgconfig_entries(request.interface, request.threading, request.sdl, bool(self.static))
+
+    def _pkgconfig_candidates(self, vendor: vendors.Vendor, request: Request, kwargs: Any) -> Iterator[Candidate]:
+        entries = self._pkgconfig_entries(vendor, request)
+        if not entries:
+            return
+        self.blas_looked_up.append("pkg-config " + ", ".join(" + ".join(names) for names, _ in entries))
+        for root in self._env_roots(vendor):
+            for sub in vendor.root_pkgconfig_dirs:
+                yield from self._pc_files_in(os.path.join(root, sub), entries, kwargs, "pkg-config", vendor)
+        for names, variant in entries:
+            cand = self._pkgconfig(names, kwargs, "pkg-config", "pkg-config " + " + ".join(names))
+            if cand is not None:
+                cand.threading = variant.layer if variant else ""
+                yield cand
+
+    def _pc_files_in(self, directory: str, entries: list[tuple[tuple[str, ...], Any]], kwargs: Any,
+                     method: str, vendor: vendors.Vendor) -> Iterator[Candidate]:
+        for names, variant in entries:
+            paths = tuple(os.path.join(directory, f"{n}.pc") for n in names)
+            if not all(os.path.isfile(p) for p in paths):
+                continue
+            cand = self._pkgconfig(paths, kwargs, method, " + ".join(paths))
+            if cand is not None:
+                cand.threading = variant.layer if variant else ""
+                yield cand
 
     def _python_candidates(self, vendor: vendors.Vendor, request: Request, kwargs: Any) -> Iterator[Candidate]:
+        wheels = [w.module for w in vendor.wheels if w.interface == request.interface]
+        if wheels:
+            self.blas_looked_up.append("Python packages " + ", ".join(wheels))
         for wheel, where in installed_wheels(vendor, request.interface):
             label = f"Python package {wheel.module}"
+            lib = os.path.join(where, wheel.library)
             pc_file = os.path.join(where, wheel.pkgconfig) if wheel.pkgconfig else ""
-            cand = None
+            from_pc = None
             if pc_file and os.path.exists(pc_file):
-                cand = self._pkgconfig(pc_file, kwargs, "python", f"{label} ({wheel.pkgconfig})")
-            if cand is None:
-                lib = os.path.join(where, wheel.library)
-                cand = Candidate("python", label, [f"-I{os.path.join(where, wheel.include)}"],
-                                 [lib, f"-Wl,-rpath,{os.path.dirname(lib)}"])
+                from_pc = self._pkgconfig((pc_file,), kwargs, "python", f"{label} ({wheel.pkgconfig})")
+            # Link the library file itself: Meson gives build-dir programs an rpath to it and
+            # strips that on install, whereas the wheel's .pc hard-codes -Wl,-rpath to wherever
+            # the wheel sits now (a temporary directory under build isolation).
+            cand = Candidate("python", label, [f"-I{os.path.join(where, wheel.include)}"], [lib])
+            if from_pc is not None:
+                cand.compile_args = from_pc.compile_args
+                cand.version = from_pc.version
+                cand.pkgconfig = from_pc.pkgconfig
             cand.version = cand.version or _distribution_version(wheel.module)
             yield cand
+        if vendor.prefix_pkgconfig:
+            directory = os.path.join(sys.prefix, "lib", "pkgconfig")
+            self.blas_looked_up.append(f"pkg-config files in {directory}")
+            yield from self._pc_files_in(directory, self._pkgconfig_entries(vendor, request), kwargs, "python",
+                                         vendor)
 
-    def _system_candidates(self, vendor: vendors.Vendor, request: Request) -> Iterator[Candidate]:
-        compiler = self._c_compiler()
-        if compiler is None:
+    def _cmake_candidates(self, vendor: vendors.Vendor, request: Request, kwargs: Any) -> Iterator[Candidate]:
+        packages = vendor.cmake.get(request.interface, ())
+        if not packages:
             return
-        for libset in vendor.system.get(request.interface, ()):
+        self.blas_looked_up.append("CMake " + ", ".join(packages))
+        from mesonbuild.dependencies.cmake import CMakeDependency
+        sub = dict(kwargs)
+        sub["required"] = False
+        sub["silent"] = True
+        sub.pop("modules", None)
+        sub.pop("version", None)
+        for package in packages:
+            try:
+                dep = CMakeDependency(package, self.env, sub)
+            except DependencyException as e:
+                mlog.debug(f"{LOG_PREFIX} CMake {package}: {e}")
+                continue
+            if dep.found():
+                cand = Candidate("cmake", f"CMake {package}", list(dep.get_compile_args()),
+                                 list(dep.get_link_args()), dep.version or "")
+                yield cand
+
+    def _framework_candidates(self, vendor: vendors.Vendor, request: Request, kwargs: Any) -> Iterator[Candidate]:
+        for framework in vendor.frameworks:
+            self.blas_looked_up.append(f"framework {framework}")
+            yield Candidate("framework", f"framework {framework}",
+                            list(vendor.framework_args.get(request.interface, ())), ["-framework", framework])
+
+    def _system_candidates(self, vendor: vendors.Vendor, request: Request, kwargs: Any) -> Iterator[Candidate]:
+        libsets = vendor.system.get(request.interface, ())
+        compiler = self._c_compiler()
+        if not libsets or compiler is None:
+            return
+        self.blas_looked_up.append("system libraries " + ", ".join(
+            " ".join("-l" + lib for lib in libset) for libset in libsets))
+        user_dirs, include_dirs = self._machine_file_dirs(vendor)
+        extra = list(user_dirs)
+        for root in self._env_roots(vendor):
+            extra += [d for sub in vendor.root_lib_dirs if os.path.isdir(d := os.path.join(root, sub))]
+        for base in self._default_lib_dirs():
+            extra += [d for sub in vendor.system_subdirs.get(request.interface, ())
+                      if os.path.isdir(d := os.path.join(base, sub))]
+        for libset in libsets:
             args: list[str] = []
             for lib in libset:
-                found = compat.find_library(compiler, self.env, lib, [], self.libtype)
+                found = compat.find_library(compiler, self.env, lib, extra, self.libtype)
                 if found is None:
                     break
                 args += found
             else:
-                yield Candidate("system", f"system library {' '.join('-l' + lib for lib in libset)}", [], args)
+                cand = Candidate("system", f"system library {' '.join('-l' + lib for lib in libset)}",
+                                 [f"-I{d}" for d in include_dirs], args)
+                yield cand
+
+    # ---- lookup helpers -----------------------------------------------------
+    def _env_roots(self, vendor: vendors.Vendor) -> list[str]:
+        roots = []
+        for var in vendor.env_roots:
+            root = os.environ.get(var)
+            if not root:
+                continue
+            if not os.path.isdir(root):
+                mlog.warning(f"{LOG_PREFIX} {var}={root} is not a directory; ignoring it")
+                self.blas_looked_up.append(f"{var}={root} (not a directory)")
+                continue
+            roots.append(root)
+        return roots
+
+    def _machine_file_dirs(self, vendor: vendors.Vendor) -> tuple[list[str], list[str]]:
+        """``<vendor>_librarydir`` / ``<vendor>_includedir`` machine-file properties."""
+        key = vendor.name.replace("-", "_")
+        props = self.env.properties[self.for_machine]
+        out: list[list[str]] = []
+        for kind in ("librarydir", "includedir"):
+            value = props.get(f"{key}_{kind}")
+            dirs = [value] if isinstance(value, str) else list(value or [])
+            for d in dirs:
+                if not isinstance(d, str) or not os.path.isabs(d):
+                    raise DependencyException(
+                        f"machine file property {key}_{kind} must be an absolute path, not {d!r} "
+                        f"(hint: write the full path, e.g. '/opt/{key}/lib')")
+                if not os.path.isdir(d):
+                    raise DependencyException(
+                        f"machine file property {key}_{kind}: {d} does not exist (hint: fix the path or remove it)")
+            out.append(dirs)
+        return out[0], out[1]
+
+    def _default_lib_dirs(self) -> list[str]:
+        compiler = self._c_compiler()
+        if compiler is None:
+            return []
+        try:
+            if compat.COMPILER_TAKES_ENV:
+                dirs = compiler.get_library_dirs(self.env)
+            else:
+                dirs = compiler.get_library_dirs()
+        except Exception:  # compilers without a search-dirs query
+            return []
+        return [os.path.realpath(d) for d in dirs]
 
     # ---- verification -----------------------------------------------------
     def _c_compiler(self) -> Any:
@@ -242,6 +381,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         machine = self.env.machines[self.for_machine]
         return Toolchain(
             cc=tuple(cc),
+            system_lib_dirs=tuple(self._default_lib_dirs()),
             identity=f"{compiler.get_id()} {compiler.version}",
             can_run=can_run,
             run_wrapper=tuple(wrapper),
@@ -255,27 +395,44 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         link = list(cand.link_args)
         if toolchain.cc[-2:] == ("-x", "c"):
             link = ["-x", "none", *link]
+        link_threading = cand.threading or vendor.threading_default
+        linked = linked_libraries(cand.link_args, self._default_lib_dirs())
         if not toolchain.can_run:
             mlog.log(LOG_PREFIX, f"cannot run host binaries: link-only check of {vendor.name} via {cand.label}")
-            return interpret_linked(
+            outcome = interpret_linked(
                 vendor, request.interface, request.features, schemes,
                 lambda symbols: link_probe(toolchain, args, link, symbols),
-                method=cand.method, version=cand.version, library=linked_library(cand.link_args),
-                cblas_header=vendor.cblas_header)
-        stdin = probe_input(vendor, schemes)
-        try:
-            data = run_probe(toolchain, args, link, stdin)
-        except ProbeBuildError as e:
-            return Rejection(f"probe failed to build/run: {e}")
-        except OSError as e:
-            return Rejection(f"probe could not be started: {e}")
-        mlog.debug(f"{LOG_PREFIX} probe for {vendor.name} via {cand.label}"
-                   f"{' (cached)' if data.cached else ''}: {data.results}")
-        return interpret(vendor, request.interface, request.features, schemes, data,
-                         method=cand.method, fallback_version=cand.version,
-                         cblas_header=vendor.cblas_header)
+                method=cand.method, version=cand.version, library=linked[0] if linked else "",
+                cblas_header=vendor.cblas_header, link_threading=link_threading)
+        else:
+            try:
+                data = run_probe(toolchain, args, link, probe_input(vendor, schemes))
+            except ProbeBuildError as e:
+                return Rejection(f"probe failed to build/run: {e}")
+            except OSError as e:
+                return Rejection(f"probe could not be started: {e}")
+            mlog.debug(f"{LOG_PREFIX} probe for {vendor.name} via {cand.label}"
+                       f"{' (cached)' if data.cached else ''}: {data.results}")
+            outcome = interpret(vendor, request.interface, request.features, schemes, data,
+                                method=cand.method, fallback_version=cand.version,
+                                cblas_header=vendor.cblas_header, link_threading=link_threading)
+        if isinstance(outcome, Rejection):
+            return outcome
+        wanted = request.threading_layer
+        if wanted and outcome.threading != wanted:
+            return Rejection(f"its threading layer is {outcome.threading}, threading: {request.threading} "
+                             f"was requested")
+        if linked and outcome.library and outcome.verified_by == "run" and outcome.library not in linked:
+            note = (f"linked against {', '.join(linked)} but dgemm runs from {outcome.library} "
+                    f"(a same-named library wins at run time)")
+            mlog.log(LOG_PREFIX, f"{vendor.name} via {cand.label}:", note)
+            outcome = dataclasses.replace(outcome, notes=(*outcome.notes, note))
+        return outcome
 
     def _accept(self, vendor: vendors.Vendor, cand: Candidate, info: BlasInfo) -> None:
+        # Meson gives programs in the build dir an rpath to absolute library paths of
+        # 'library'/'pkgconfig'/'cmake' dependencies (and strips it on install).
+        self.type_name = METHOD_TYPE_NAMES.get(cand.method, "library")
         self.is_found = True
         self.name = vendor.name
         self.blas_info = info

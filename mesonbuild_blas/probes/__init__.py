@@ -29,6 +29,9 @@ class Toolchain:
     run_wrapper: tuple[str, ...] = ()  #: exe wrapper for cross builds
     gnu_ld: bool = True  #: accepts -Wl,--no-as-needed
     extra_env: tuple[tuple[str, str], ...] = ()
+    #: the linker's default search dirs; other dirs of absolute library paths get
+    #: an rpath, as Meson gives programs in a build directory
+    system_lib_dirs: tuple[str, ...] = ()
 
 
 @dataclass
@@ -95,7 +98,7 @@ def default_cache_dir() -> Path:
 def cache_key(toolchain: Toolchain, compile_args: list[str], link_args: list[str], stdin: str) -> str:
     h = hashlib.sha256()
     payload = [CACHE_FORMAT, list(toolchain.cc), toolchain.identity, toolchain.run_wrapper,
-               compile_args, link_args, stdin, PROBE_SOURCE.read_text()]
+               toolchain.system_lib_dirs, compile_args, link_args, stdin, PROBE_SOURCE.read_text()]
     h.update(json.dumps(payload).encode())
     return h.hexdigest()[:32]
 
@@ -139,6 +142,19 @@ def library_dirs(link_args: list[str]) -> list[str]:
     return dirs
 
 
+def build_rpath_dirs(link_args: list[str], system_dirs: tuple[str, ...]) -> list[str]:
+    """Directories of absolute library paths outside ``system_dirs`` (Meson's build rpaths)."""
+    system = {os.path.realpath(d) for d in system_dirs}
+    dirs: list[str] = []
+    for arg in link_args:
+        name = os.path.basename(arg)
+        if os.path.isabs(arg) and (name.endswith((".so", ".dylib")) or ".so." in name):
+            d = os.path.dirname(arg)
+            if os.path.realpath(d) not in system and d not in dirs:
+                dirs.append(d)
+    return dirs
+
+
 def run_probe(
     toolchain: Toolchain,
     compile_args: list[str],
@@ -160,14 +176,12 @@ def run_probe(
         if toolchain.gnu_ld:
             cmd.append("-Wl,--no-as-needed")
         cmd += link_args
+        cmd += [f"-Wl,-rpath,{d}" for d in build_rpath_dirs(link_args, toolchain.system_lib_dirs)]
         build = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         if build.returncode != 0:
             raise ProbeBuildError(_first_error(build.stderr) or f"compiler exited with {build.returncode}")
         env = dict(os.environ)
         env.update(dict(toolchain.extra_env))
-        dirs = library_dirs(link_args)
-        if dirs:
-            env["LD_LIBRARY_PATH"] = os.pathsep.join([*dirs, env.get("LD_LIBRARY_PATH", "")]).rstrip(os.pathsep)
         run = subprocess.run([*toolchain.run_wrapper, exe], input=stdin, capture_output=True,
                              text=True, timeout=timeout, env=env)
         data = parse_output(run.stdout)

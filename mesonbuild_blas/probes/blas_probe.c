@@ -352,7 +352,9 @@ static void lapacke_width(const char *scheme, void *sym, int unused)
 /* ---- vendor information: role "info.<type>.<key>" ------------------------
  *   str : const char *f(void)
  *   int : int f(void)
- *   buf : void f(char *buf, int len)            (MKL_Get_Version_String) */
+ *   buf : void f(char *buf, size_t len)         (MKL_Get_Version_String takes an int:
+ *         the low half of the same register)
+ *   ver3: void f(int *major, int *minor, int *patch)  (armplversion, flexiblas_get_version) */
 static void info_call(const char *scheme, const char *role, void *sym)
 {
     char type[16] = {0};
@@ -371,8 +373,13 @@ static void info_call(const char *scheme, const char *role, void *sym)
     } else if (strcmp(type, "int") == 0) {
         snprintf(buf, sizeof buf, "%d", ((int (*)(void))sym)());
     } else if (strcmp(type, "buf") == 0) {
-        ((void (*)(char *, int))sym)(buf, (int)sizeof buf - 1);
+        memset(buf, 0, sizeof buf);
+        ((void (*)(char *, size_t))sym)(buf, sizeof buf - 1);
         buf[sizeof buf - 1] = '\0';
+    } else if (strcmp(type, "ver3") == 0) {
+        int v[3] = {-1, -1, -1};
+        ((void (*)(int *, int *, int *))sym)(&v[0], &v[1], &v[2]);
+        snprintf(buf, sizeof buf, "%d.%d.%d", v[0], v[1], v[2]);
     } else {
         return;
     }

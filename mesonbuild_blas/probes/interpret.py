@@ -102,6 +102,14 @@ def _feature(data: ProbeData, sid: str, test: str, width_key: str, want: str) ->
     return True, ""
 
 
+def threading_layer(vendor: vendors.Vendor, data: ProbeData, sid: str) -> str:
+    """The threading layer the library reports through its info calls ('' if none)."""
+    for key, value, layer in vendor.threading_rules:
+        if _info(data, sid, key) == value:
+            return layer
+    return ""
+
+
 def _info(data: ProbeData, sid: str, key: str) -> str | None:
     return data.result(sid, f"info.{key}")
 
@@ -116,7 +124,13 @@ def interpret(
     method: str,
     fallback_version: str = "",
     cblas_header: str = "",
+    link_threading: str = "",
 ) -> BlasInfo | Rejection:
+    """Facts about a candidate from its probe run, or why it is rejected.
+
+    ``link_threading`` is the layer implied by how it was linked (MKL's
+    threading libraries); the library's own answer wins when it has one.
+    """
     chosen = choose_scheme(interface, schemes, data)
     if isinstance(chosen, Rejection):
         return chosen
@@ -151,10 +165,7 @@ def interpret(
         if match:
             version = match.group(1)
 
-    threading = "unknown"
-    if vendor.threading_from is not None:
-        key, table = vendor.threading_from
-        threading = table.get(_info(data, sid, key) or "", "unknown")
+    threading = threading_layer(vendor, data, sid) or link_threading or "unknown"
 
     ilaver = data.result(sid, "ilaver") or ""
     library = data.file_of(sid, "dgemm")
@@ -193,6 +204,7 @@ def interpret_linked(
     version: str = "",
     library: str = "",
     cblas_header: str = "",
+    link_threading: str = "",
 ) -> BlasInfo | Rejection:
     """Link-only verification (host binaries cannot run).
 
@@ -224,7 +236,7 @@ def interpret_linked(
         cblas_header=cblas_header if has["cblas"] else "",
         fortran_abi="unverified",
         int_size=vendors.INT_SIZE[interface],
-        threading="unknown",
+        threading=link_threading or "unknown",
         lapack_version="",
         method=method,
         library=library,
