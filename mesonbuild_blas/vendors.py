@@ -229,7 +229,9 @@ VENDORS: tuple[Vendor, ...] = (
         description="OpenBLAS (distribution packages, source builds)",
         pkgconfig={LP64: ("openblas",), ILP64: ("openblas64", "openblas64_")},
         system={LP64: (("openblas",),), ILP64: (("openblas64",), ("openblas64_",))},
-        cmake={LP64: ("OpenBLAS",), ILP64: ("OpenBLAS64",)},
+        # Debian's OpenBLAS64Config.cmake sets OpenBLAS_* variables (no targets), which
+        # Meson's CMake dependency cannot map to the OpenBLAS64 package: LP64 only.
+        cmake={LP64: ("OpenBLAS",)},
         info=_OPENBLAS_INFO,
         version_from=_OPENBLAS_VERSION,
         threading_rules=_OPENBLAS_THREADING,
