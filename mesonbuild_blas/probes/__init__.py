@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -142,6 +143,51 @@ def library_dirs(link_args: list[str]) -> list[str]:
     return dirs
 
 
+def object_flags(compile_args: list[str]) -> list[str]:
+    """The compile flags that can matter to the probe object.
+
+    The probe includes no BLAS header, so include dirs and macros cannot change
+    it; machine flags (``-m64``, ``-pthread``, ...) can.
+    """
+    out: list[str] = []
+    skip = False
+    for arg in compile_args:
+        if skip:
+            skip = False
+            continue
+        if arg in ("-I", "-D", "-isystem", "-idirafter"):
+            skip = True
+            continue
+        if not arg.startswith(("-I", "-D", "-isystem", "-idirafter")):
+            out.append(arg)
+    return out
+
+
+def _probe_object(toolchain: Toolchain, compile_args: list[str], cache_dir: Path, tmp: str,
+                  timeout: float) -> Path:
+    """The compiled probe, built once per toolchain and machine flags (cached)."""
+    flags = object_flags(compile_args)
+    h = hashlib.sha256(json.dumps([list(toolchain.cc), toolchain.identity, flags,
+                                   PROBE_SOURCE.read_text()]).encode()).hexdigest()[:24]
+    obj = cache_dir / f"blas_probe-{h}.o"
+    if obj.is_file():
+        return obj
+    built = Path(tmp) / "blas_probe.o"
+    proc = subprocess.run([*toolchain.cc, "-c", "-o", str(built), str(PROBE_SOURCE), *flags],
+                          capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise ProbeBuildError(_first_error(proc.stderr) or f"compiler exited with {proc.returncode}")
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        fd, staged = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=".o")
+        os.close(fd)
+        shutil.copyfile(built, staged)
+        os.replace(staged, obj)  # atomic for concurrent configures
+    except OSError:
+        return built  # read-only cache: use it from the temporary directory
+    return obj
+
+
 def build_rpath_dirs(link_args: list[str], system_dirs: tuple[str, ...]) -> list[str]:
     """Directories of absolute library paths outside ``system_dirs`` (Meson's build rpaths)."""
     system = {os.path.realpath(d) for d in system_dirs}
@@ -172,7 +218,8 @@ def run_probe(
         return cached
     with tempfile.TemporaryDirectory(prefix="mesonbuild-blas-probe-") as tmp:
         exe = os.path.join(tmp, "blas_probe")
-        cmd = [*toolchain.cc, "-o", exe, str(PROBE_SOURCE), *compile_args]
+        obj = _probe_object(toolchain, compile_args, cache_dir, tmp, timeout)
+        cmd = [*toolchain.cc, "-o", exe, str(obj), *compile_args]
         if toolchain.gnu_ld:
             cmd.append("-Wl,--no-as-needed")
         cmd += link_args
