@@ -117,6 +117,9 @@ class Vendor:
     auto_needs_wheel: bool = False
     #: header declaring the CBLAS prototypes
     cblas_header: str = "cblas.h"
+    #: return type of cblas_i?amax (CBLAS_INDEX): size_t in reference CBLAS,
+    #: OpenBLAS and MKL; int in ATLAS; the BLAS integer in BLIS
+    cblas_index_type: str = "size_t"
     #: what to install, per interface, shown when nothing was found
     install_hint: Mapping[str, str] = field(default_factory=dict)
     #: project option values that mean this vendor (besides ``name``)
@@ -258,6 +261,7 @@ VENDORS: tuple[Vendor, ...] = (
         info=_BLIS_INFO,
         version_from=("version", r"(\d+\.\d+(?:\.\d+)?)"),
         threading_rules=_BLIS_THREADING,
+        cblas_index_type="blas_int",
         install_hint={LP64: "apt-get install libblis-dev", ILP64: "apt-get install libblis64-dev"},
     ),
     Vendor(
@@ -266,6 +270,7 @@ VENDORS: tuple[Vendor, ...] = (
         pkgconfig={LP64: ("blas-atlas lapack-atlas", "blas-atlas")},
         system={LP64: (("lapack", "blas"), ("lapack_atlas", "f77blas", "cblas", "atlas"))},
         system_subdirs={LP64: ("atlas",)},
+        cblas_index_type="int",
         install_hint={LP64: "apt-get install libatlas-base-dev"},
     ),
     Vendor(
@@ -310,6 +315,7 @@ VENDORS: tuple[Vendor, ...] = (
         info=_BLIS_INFO,
         version_from=("version", r"(\d+\.\d+(?:\.\d+)?)"),
         threading_rules=_BLIS_THREADING,
+        cblas_index_type="blas_int",
         methods=("system",),
         install_hint={LP64: "install AOCL and set aocl_librarydir in a machine file",
                       ILP64: "install AOCL (ILP64 build) and set aocl_librarydir in a machine file"},

@@ -175,6 +175,8 @@ def install() -> None:
 
     for name in vendors.ALL_NAMES:
         detect.packages[name] = factory(name)
+        # like MPI/HDF5: language: 'fortran' gives ILP64 deps the 8-byte integer flag
+        detect._packages_accept_language.add(name)
     compat.wrap(interpreter.Interpreter, "func_dependency", _wrap_func_dependency)
     compat.wrap(mesonmain.MesonMain, "_override_dependency_impl", _wrap_override)
     _installed = True

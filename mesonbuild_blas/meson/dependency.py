@@ -16,6 +16,7 @@ from mesonbuild.dependencies.base import DependencyException, ExternalDependency
 
 from .. import vendors
 from ..errors import BlasError
+from ..header import header_digest, render_header
 from ..probes import ProbeBuildError, Toolchain, link_probe, run_probe
 from ..probes.interpret import Rejection, interpret, interpret_linked, probe_input
 from ..request import ProjectOptions, Request, build_request
@@ -26,6 +27,12 @@ from . import compat
 CURRENT_OPTIONS: list[ProjectOptions] = []
 
 LOG_PREFIX = "mesonbuild-blas:"
+
+#: compiler id → flag making default INTEGERs 8 bytes (gfortran, flang, Intel, NVIDIA)
+FORTRAN_INTEGER8_FLAGS = {"gcc": "-fdefault-integer-8", "flang": "-fdefault-integer-8",
+                          "llvm-flang": "-fdefault-integer-8", "intel": "-i8", "intel-llvm": "-i8",
+                          "intel-cl": "/integer-size:64", "intel-llvm-cl": "/integer-size:64",
+                          "pgi": "-i8", "nvidia_hpc": "-i8"}
 
 #: Meson dependency type for each lookup method (drives Meson's build rpaths)
 METHOD_TYPE_NAMES = {"pkg-config": "pkgconfig", "cmake": "cmake", "python": "library", "system": "library",
@@ -100,6 +107,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         self.blas_info: BlasInfo | None = None
         self.blas_pkgconfig: Any = None
         self.blas_tried: list[str] = []
+        self.blas_header_dir = ""
         self.blas_looked_up: list[str] = []
         options = CURRENT_OPTIONS[-1] if CURRENT_OPTIONS else ProjectOptions()
         modules = list(kwargs.get("modules") or [])
@@ -429,15 +437,58 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
             outcome = dataclasses.replace(outcome, notes=(*outcome.notes, note))
         return outcome
 
+    def _fortran_args(self, info: BlasInfo) -> list[str]:
+        """8-byte default integers for ``language: 'fortran'`` ILP64 dependencies."""
+        if self.language != "fortran" or info.int_size != 8:
+            return []
+        compiler = self.env.coredata.compilers[self.for_machine].get("fortran")
+        if compiler is None:
+            raise DependencyException("language: 'fortran' needs a Fortran compiler in the project "
+                                      "(hint: add 'fortran' to project() languages)")
+        flag = FORTRAN_INTEGER8_FLAGS.get(compiler.get_id())
+        if flag is None:
+            raise DependencyException(
+                f"do not know the 8-byte default integer flag of Fortran compiler {compiler.get_id()!r} "
+                f"(hint: pass it yourself with fortran_args and drop language: 'fortran')")
+        return [flag]
+
+    def _write_header(self) -> None:
+        """(Re)create blas_mangling.h in this dependency's own include directory."""
+        if self.blas_info is None or not self.blas_header_dir:
+            return
+        path = os.path.join(self.blas_header_dir, self.blas_info.mangling_header)
+        text = render_header(self.blas_info)
+        try:
+            with open(path, encoding="utf-8") as f:
+                if f.read() == text:
+                    return
+        except OSError:
+            pass
+        os.makedirs(self.blas_header_dir, exist_ok=True)
+        tmp = f"{path}.tmp{os.getpid()}"
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+
+    def get_compile_args(self) -> list[str]:
+        self._write_header()  # a wiped scratch dir must not break a cached dependency
+        return list(self.compile_args)
+
     def _accept(self, vendor: vendors.Vendor, cand: Candidate, info: BlasInfo) -> None:
         # Meson gives programs in the build dir an rpath to absolute library paths of
         # 'library'/'pkgconfig'/'cmake' dependencies (and strips it on install).
         self.type_name = METHOD_TYPE_NAMES.get(cand.method, "library")
+        try:
+            digest = header_digest(info)
+        except BlasError as e:
+            raise DependencyException(str(e)) from None
         self.is_found = True
         self.name = vendor.name
         self.blas_info = info
         self.blas_pkgconfig = cand.pkgconfig
-        self.compile_args = cand.compile_args
+        self.blas_header_dir = os.path.join(self.env.get_scratch_dir(), "mesonbuild-blas", digest)
+        self._write_header()
+        self.compile_args = [*cand.compile_args, f"-I{self.blas_header_dir}", *self._fortran_args(info)]
         self.link_args = cand.link_args
         self.version = info.version or cand.version or "unknown"
 
