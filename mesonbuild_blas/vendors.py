@@ -75,8 +75,8 @@ class Vendor:
     #: directories (relative to the system library dirs) searched first: layouts
     #: such as Debian's alternatives keep each implementation in its own dir
     system_subdirs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    #: header whose presence the ``system`` method requires (empty: none)
-    system_header: str = ""
+    #: (library-name fragment, threading layer) for ``system`` candidates, first match wins
+    library_threading: tuple[tuple[str, str], ...] = ()
     #: CMake package names for the ``cmake`` method, per interface
     cmake: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: framework names and extra compile args for the ``framework`` method, per interface
@@ -90,6 +90,7 @@ class Vendor:
     #: environment variables naming an install root, and where to look below it
     env_roots: tuple[str, ...] = ()
     root_pkgconfig_dirs: tuple[str, ...] = ("lib/pkgconfig",)
+    #: library dirs below a root; ``{IFACE}`` is the interface in upper case
     root_lib_dirs: tuple[str, ...] = ("lib",)
     #: symbol prefixes / suffixes (numpy's BLAS_SYMBOL_PREFIX/SUFFIX) to try
     prefixes: tuple[str, ...] = ("",)
@@ -297,6 +298,7 @@ VENDORS: tuple[Vendor, ...] = (
             Threading(("omp", "openmp", "gomp"), "omp", "openmp"),
         ),
         system={LP64: (("armpl_lp64",), ("armpl_lp64_mp",)), ILP64: (("armpl_ilp64",), ("armpl_ilp64_mp",))},
+        library_threading=(("_mp", "openmp"), ("armpl_", "sequential")),
         env_roots=("ARMPL_DIR",),
         info=(InfoCall("version", "ver3", "armplversion"),),
         version_from=("version", r"(\d+\.\d+\.\d+)"),
@@ -311,7 +313,7 @@ VENDORS: tuple[Vendor, ...] = (
                 ILP64: (("flame", "blis-mt"), ("flame", "blis"), ("blis-mt",), ("blis",))},
         system_subdirs={LP64: ("LP64",), ILP64: ("ILP64",)},
         env_roots=("AOCL_ROOT",),
-        root_lib_dirs=("lib_LP64", "lib_ILP64", "lib"),
+        root_lib_dirs=("lib_{IFACE}", "lib"),
         info=_BLIS_INFO,
         version_from=("version", r"(\d+\.\d+(?:\.\d+)?)"),
         threading_rules=_BLIS_THREADING,
@@ -329,6 +331,7 @@ VENDORS: tuple[Vendor, ...] = (
                         ("nvpl_lapack_ilp64_seq", "nvpl_blas_ilp64_seq"),
                         ("nvpl_blas_ilp64_gomp",), ("nvpl_blas_ilp64_seq",))},
         env_roots=("NVPL_ROOT",),
+        library_threading=(("_gomp", "openmp"), ("_seq", "sequential")),
         info=(InfoCall("version", "int", "nvpl_blas_get_version"),),
         version_from=("version", r"(\d+)"),
         methods=("system",),

@@ -301,7 +301,8 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         user_dirs, include_dirs = self._machine_file_dirs(vendor)
         extra = list(user_dirs)
         for root in self._env_roots(vendor):
-            extra += [d for sub in vendor.root_lib_dirs if os.path.isdir(d := os.path.join(root, sub))]
+            extra += [d for sub in vendor.root_lib_dirs
+                      if os.path.isdir(d := os.path.join(root, sub.format(IFACE=request.interface.upper())))]
         for base in self._default_lib_dirs():
             extra += [d for sub in vendor.system_subdirs.get(request.interface, ())
                       if os.path.isdir(d := os.path.join(base, sub))]
@@ -315,6 +316,8 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
             else:
                 cand = Candidate("system", f"system library {' '.join('-l' + lib for lib in libset)}",
                                  [f"-I{d}" for d in include_dirs], args)
+                cand.threading = next((layer for fragment, layer in vendor.library_threading
+                                       if any(fragment in lib for lib in libset)), "")
                 yield cand
 
     # ---- lookup helpers -----------------------------------------------------
