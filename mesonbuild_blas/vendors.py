@@ -75,6 +75,10 @@ class Vendor:
     #: directories (relative to the system library dirs) searched first: layouts
     #: such as Debian's alternatives keep each implementation in its own dir
     system_subdirs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: the ``system`` method only accepts libraries from explicitly named dirs
+    #: (machine file, env roots): generic file names (AOCL's libblis) would
+    #: otherwise match another vendor's library in the default search path
+    system_explicit_dirs_only: bool = False
     #: (library-name fragment, threading layer) for ``system`` candidates, first match wins
     library_threading: tuple[tuple[str, str], ...] = ()
     #: CMake package names for the ``cmake`` method, per interface
@@ -99,7 +103,8 @@ class Vendor:
     )
     #: vendor C functions the probe calls
     info: tuple[InfoCall, ...] = ()
-    #: (info key, regular expression) extracting the version
+    #: (info key, regular expression) extracting the version; key ``ilaver`` reads
+    #: the LAPACK version
     version_from: tuple[str, str] | None = None
     #: (info key, value, threading layer) rules, first match wins
     threading_rules: tuple[tuple[str, str, str], ...] = ()
@@ -284,6 +289,7 @@ VENDORS: tuple[Vendor, ...] = (
                    ILP64: ("lapacke64 lapack64-netlib blas64-netlib", "lapack64-netlib blas64-netlib",
                            "blas64-netlib")},
         threading_default="sequential",
+        version_from=("ilaver", r"(\S+)"),  # the reference LAPACK's own version
         methods=("system", "pkg-config"),
         install_hint={LP64: "apt-get install libblas-dev liblapack-dev liblapacke-dev",
                       ILP64: "apt-get install libblas64-dev liblapack64-dev liblapacke64-dev"},
@@ -311,6 +317,7 @@ VENDORS: tuple[Vendor, ...] = (
         description="AMD AOCL (AOCL-BLAS = BLIS, AOCL-LAPACK = libFLAME)",
         system={LP64: (("flame", "blis-mt"), ("flame", "blis"), ("blis-mt",), ("blis",)),
                 ILP64: (("flame", "blis-mt"), ("flame", "blis"), ("blis-mt",), ("blis",))},
+        system_explicit_dirs_only=True,
         system_subdirs={LP64: ("LP64",), ILP64: ("ILP64",)},
         env_roots=("AOCL_ROOT",),
         root_lib_dirs=("lib_{IFACE}", "lib"),

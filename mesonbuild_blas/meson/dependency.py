@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.metadata
 import importlib.util
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -145,7 +146,9 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
                 self._accept(vendor, cand, outcome)
                 return
             if not found_any:
-                looked = "; ".join(self.blas_looked_up) or f"no method applies ({request.method})"
+                looked = "; ".join(self.blas_looked_up) or (
+                    f"no {request.interface} build of {vendor.name} is known" if request.method == "auto"
+                    else f"method {request.method} does not apply")
                 self.blas_tried.append(f"{vendor.name} ({looked}: not found)")
             self.blas_looked_up = []
         self.is_found = False
@@ -306,11 +309,18 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         for base in self._default_lib_dirs():
             extra += [d for sub in vendor.system_subdirs.get(request.interface, ())
                       if os.path.isdir(d := os.path.join(base, sub))]
+        if vendor.system_explicit_dirs_only and not extra:
+            self.blas_looked_up[-1] += " (only in directories named by a machine file or " + \
+                " / ".join(vendor.env_roots or ("an environment variable",)) + ")"
+            return
+        allowed = {os.path.realpath(d) for d in extra}
         for libset in libsets:
             args: list[str] = []
             for lib in libset:
                 found = compat.find_library(compiler, self.env, lib, extra, self.libtype)
-                if found is None:
+                if found is None or (vendor.system_explicit_dirs_only and not all(
+                        os.path.isabs(a) and os.path.realpath(os.path.dirname(a)) in allowed for a in found)):
+                    found = None
                     break
                 args += found
             else:
@@ -509,6 +519,9 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
             variables = self.blas_info.variables()
             if internal in variables:
                 return variables[internal]
+            if internal == "json":  # everything at once, for tools (mesonbuild-blas report)
+                return json.dumps({**self.blas_info.to_json(), "name": self.name,
+                                   "compile_args": self.get_compile_args(), "link_args": list(self.link_args)})
         if self.blas_pkgconfig is not None and kwargs.get("pkgconfig"):
             try:
                 return str(self.blas_pkgconfig.get_variable(**kwargs))

@@ -160,7 +160,7 @@ def interpret(
     version = fallback_version
     if vendor.version_from is not None:
         key, pattern = vendor.version_from
-        text = _info(data, sid, key)
+        text = data.result(sid, "ilaver") if key == "ilaver" else _info(data, sid, key)
         match = re.search(pattern, text or "")
         if match:
             version = match.group(1)
