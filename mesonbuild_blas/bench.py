@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .probes import library_dirs
+from .probes import build_rpath_dirs, compiler_library_dirs
 from .result import BlasInfo
 from .vendors import lookup
 
@@ -147,6 +147,9 @@ class BenchTarget:
     dgemm_symbol: str  #: Fortran dgemm symbol, e.g. dgemm_, scipy_dgemm_64_
     int_size: int  #: 4 or 8
     threading: str  #: pthreads | openmp | sequential | unknown
+    #: the linker's default dirs (other dirs of absolute library paths get an rpath);
+    #: empty: ask the compiler
+    system_lib_dirs: tuple[str, ...] = ()
 
 
 def target_from_info(info: BlasInfo, compile_args: Sequence[str], link_args: Sequence[str]) -> BenchTarget:
@@ -238,12 +241,14 @@ def thread_env(threads: int) -> dict[str, str]:
 
 
 def bench_env(target: BenchTarget, threads: int, base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment the probe runs in: ``base`` (default os.environ), thread counts, loader path."""
+    """The environment the probe runs in: ``base`` (default os.environ) and thread counts.
+
+    No loader path: the probe carries the rpaths Meson would give a program in a
+    build directory, so it runs the library a build would run (with Debian's
+    alternatives, ``LD_LIBRARY_PATH`` would let a same-named library win).
+    """
     env = dict(os.environ if base is None else base)
     env.update(thread_env(threads))
-    dirs = library_dirs(list(target.link_args))
-    if dirs:
-        env["LD_LIBRARY_PATH"] = os.pathsep.join([*dirs, env.get("LD_LIBRARY_PATH", "")]).rstrip(os.pathsep)
     return env
 
 
@@ -446,6 +451,8 @@ def build_bench(target: BenchTarget, cc: str = "cc", *, workdir: Path) -> Path:
     if sys.platform != "darwin":
         cmd.append("-Wl,--no-as-needed")
     cmd += [*target.link_args, "-ldl"]  # dladdr/dlsym live in libdl before glibc 2.34
+    system_dirs = target.system_lib_dirs or compiler_library_dirs(tuple(_split_cc(cc)))
+    cmd += [f"-Wl,-rpath,{d}" for d in build_rpath_dirs(list(target.link_args), system_dirs)]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     except (OSError, subprocess.SubprocessError) as exc:
@@ -477,7 +484,7 @@ def _run_once(exe: Path, target: BenchTarget, n: int, threads: int, repeat: int,
     detail = _first_line(proc.stderr) or _first_line(proc.stdout)
     if "error while loading shared libraries" in proc.stderr or "Library not loaded" in proc.stderr:
         hint = ("the run-time loader cannot find the library: link it by absolute path or with -L<dir>"
-                " (its directory is then put on LD_LIBRARY_PATH), or add -Wl,-rpath,<dir>")
+                " (it then gets an rpath), or add -Wl,-rpath,<dir>")
     elif "check" not in out:
         hint = (f"dgemm failed on a 4x5x3 product: {target.dgemm_symbol} may not take"
                 f" {target.int_size}-byte integers ({target.interface})")

@@ -9,6 +9,10 @@ from .errors import BlasError
 from .naming import is_identifier_fragment
 
 FEATURES = ("cblas", "lapack", "lapacke")
+#: flags of ``modules:`` that are not features
+OPT_INS = ("bench",)
+#: option value / order entry selecting the fastest installed library (times at configure)
+FASTEST = "fastest"
 #: ``threading:`` spellings → the layer they mean (numpy-fork and generic names)
 THREADING = {"seq": "sequential", "sequential": "sequential", "iomp": "openmp", "gomp": "openmp",
              "omp": "openmp", "openmp": "openmp", "tbb": "tbb", "pthreads": "pthreads"}
@@ -39,6 +43,8 @@ class Request:
     symbol_suffix: str | None = None  #: explicit suffix, or None to detect
     method: str = "auto"
     order_source: str = "built-in order"
+    bench: bool = False  #: time dgemm (modules: ['bench']) and expose dgemm_gflops
+    fastest: bool = False  #: pick the fastest of all accepted candidates
 
     def describe(self) -> str:
         extra = "".join(f", {f}" for f in sorted(self.features))
@@ -72,7 +78,7 @@ def split_modules(modules: list[str]) -> tuple[dict[str, str], set[str]]:
             if key in keyed and keyed[key] != value:
                 raise BlasError(f"conflicting modules: '{key}: {keyed[key]}' and '{key}: {value}'")
             keyed[key] = value
-        elif item in FEATURES:
+        elif item in FEATURES or item in OPT_INS:
             flags.add(item)
         else:
             raise BlasError(
@@ -126,7 +132,7 @@ def build_request(
     else:
         interface = vendors.LP64
 
-    features = set(flags) | set(vendors.GENERIC.get(low, ()))
+    features = (set(flags) - set(OPT_INS)) | set(vendors.GENERIC.get(low, ()))
     sdl = keyed.get("sdl")
     if sdl is not None and sdl not in ("true", "false", "auto"):
         raise BlasError(f"'sdl: {sdl}' is not one of true, false, auto")
@@ -152,12 +158,22 @@ def build_request(
         raise BlasError(f"method: {method!r} does not apply to BLAS/LAPACK", f"use one of {', '.join(METHODS)}")
 
     order_source = "dependency name"
+    fastest = False
     if low in vendors.GENERIC:
         wants_lapack = low in ("lapack", "lapacke")
         chosen = options.lapack if wants_lapack else options.blas
         order = options.lapack_order if wants_lapack else options.blas_order
         option_name = "lapack" if wants_lapack else "blas"
-        if chosen not in (None, "", "auto"):
+        if (chosen is not None and chosen.lower() == FASTEST) or (order and FASTEST in order):
+            fastest = True
+            rest = tuple(n for n in order or () if n != FASTEST)
+            if rest:
+                names = _check_vendor_names(rest, f"option {option_name}-order")
+                order_source = f"option {option_name}-order ({FASTEST})"
+            else:
+                names = tuple(n for n in vendors.DEFAULT_ORDER if n in vendors.BY_NAME)
+                order_source = f"built-in order ({FASTEST})"
+        elif chosen not in (None, "", "auto"):
             assert chosen is not None
             names = _check_vendor_names((chosen,), f"option {option_name}")
             order_source = f"option {option_name}={chosen}"
@@ -179,4 +195,6 @@ def build_request(
         symbol_suffix=suffix,
         method=method,
         order_source=order_source,
+        bench="bench" in flags or fastest,
+        fastest=fastest,
     )

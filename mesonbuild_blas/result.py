@@ -30,6 +30,7 @@ class BlasInfo:
     version: str
     mangling_header: str = MANGLING_HEADER
     int_size_verified_by: str = "run"  #: run | assumed
+    dgemm_gflops: str = ""  #: measured at configure time when asked for (modules: ['bench'])
     notes: tuple[str, ...] = field(default=())
 
     def variables(self) -> dict[str, str]:

@@ -35,6 +35,10 @@ FORTRAN_INTEGER8_FLAGS = {"gcc": "-fdefault-integer-8", "flang": "-fdefault-inte
                           "intel-cl": "/integer-size:64", "intel-llvm-cl": "/integer-size:64",
                           "pgi": "-i8", "nvidia_hpc": "-i8"}
 
+#: configure-time dgemm timing (modules: ['bench'], -Dblas=fastest): size, best of
+BENCH_N = 512
+BENCH_REPEAT = 3
+
 #: Meson dependency type for each lookup method (drives Meson's build rpaths)
 METHOD_TYPE_NAMES = {"pkg-config": "pkgconfig", "cmake": "cmake", "python": "library", "system": "library",
                      "framework": "extraframeworks"}
@@ -119,17 +123,26 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         self._search(request, kwargs)
 
     # ---- search -----------------------------------------------------------
+    def _in_builtin_order(self, vendor: vendors.Vendor, request: Request) -> bool:
+        """Whether the built-in order includes this vendor here (platform, CPU, wheel)."""
+        machine = self.env.machines[self.for_machine]
+        if vendor.auto_systems and machine.system not in vendor.auto_systems:
+            return False
+        if vendor.auto_cpu_families and machine.cpu_family not in vendor.auto_cpu_families:
+            return False
+        return not (vendor.auto_needs_wheel and not installed_wheels(vendor, request.interface))
+
     def _search(self, request: Request, kwargs: Any) -> None:
         toolchain = self._toolchain()
+        builtin = request.name in vendors.GENERIC and request.order_source.startswith("built-in order")
+        accepted: list[tuple[vendors.Vendor, Candidate, BlasInfo]] = []
         for vendor_name in request.vendors:
             vendor = vendors.BY_NAME.get(vendor_name)
             if vendor is None:
                 self.blas_tried.append(f"{vendor_name} (not supported by this version of mesonbuild-blas)")
                 continue
-            if (request.name in vendors.GENERIC and vendor.auto_needs_wheel
-                    and request.order_source == "built-in order"
-                    and not installed_wheels(vendor, request.interface)):
-                mlog.debug(f"{LOG_PREFIX} skipping {vendor.name}: no wheel for {request.interface} installed")
+            if builtin and not self._in_builtin_order(vendor, request):
+                mlog.debug(f"{LOG_PREFIX} {vendor.name} is not in the built-in order on this machine")
                 continue
             found_any = False
             for cand in self._candidates(vendor, request, kwargs):
@@ -143,7 +156,10 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
                     self.blas_tried.append(f"{what}: {outcome.reason}")
                     mlog.log(LOG_PREFIX, f"rejected {what}:", outcome.reason)
                     continue
-                self._accept(vendor, cand, outcome)
+                if request.fastest:
+                    accepted.append((vendor, cand, outcome))
+                    break  # the first accepted candidate of each vendor competes
+                self._accept(vendor, cand, self._benched(request, cand, outcome))
                 return
             if not found_any:
                 looked = "; ".join(self.blas_looked_up) or (
@@ -151,6 +167,13 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
                     else f"method {request.method} does not apply")
                 self.blas_tried.append(f"{vendor.name} ({looked}: not found)")
             self.blas_looked_up = []
+        if accepted:
+            timed = [(vendor, cand, self._benched(request, cand, info)) for vendor, cand, info in accepted]
+            vendor, cand, info = max(timed, key=lambda t: float(t[2].dgemm_gflops or 0))
+            mlog.log(LOG_PREFIX, "fastest:", ", ".join(f"{i.vendor} {i.dgemm_gflops or '?'} GFLOP/s"
+                                                       for _, _, i in timed), "->", vendor.name)
+            self._accept(vendor, cand, info)
+            return
         self.is_found = False
         if not self.required:
             mlog.log(LOG_PREFIX, f"{request.describe()} not found; tried:", "; ".join(self.blas_tried) or "nothing")
@@ -158,6 +181,32 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
             tried = "; ".join(self.blas_tried) or "nothing (no vendor applies)"
             raise DependencyException(
                 f"{request.describe()} not found. Tried: {tried}. Hint: {self._hint(request)}")
+
+    def _benched(self, request: Request, cand: Candidate, info: BlasInfo) -> BlasInfo:
+        """``info`` with ``dgemm_gflops`` measured, when the request asks for timing."""
+        if not request.bench or info.verified_by != "run":
+            return info
+        from ..bench import BenchError, BenchTarget, estimate_peak, run_bench
+        target = BenchTarget(info.vendor, info.interface, info.library, tuple(cand.compile_args),
+                             tuple(cand.link_args), info.fortran_symbol_dgemm, info.int_size, info.threading,
+                             tuple(self._default_lib_dirs()))
+        compiler = self._c_compiler()
+        cc = " ".join(compiler.get_exelist()) if compiler is not None else "cc"
+        try:
+            rows = run_bench(target, [BENCH_N], [1], BENCH_REPEAT, cc, peak={1: estimate_peak(1, cc, measure=False)})
+        except (BenchError, OSError) as e:
+            mlog.warning(f"{LOG_PREFIX} timing dgemm of {info.vendor} failed: {e}")
+            return info
+        best = max((r for r in rows if r.check == "ok"), key=lambda r: r.gflops, default=None)
+        if best is None:
+            return info
+        if os.path.realpath(best.library) != info.library:
+            mlog.warning(f"{LOG_PREFIX} the dgemm timing of {info.vendor} ran {best.library}, not "
+                         f"{info.library}; not using it")
+            return info
+        mlog.log(LOG_PREFIX, f"{info.vendor} ({info.interface}) dgemm n={BENCH_N}, 1 thread:",
+                 f"{best.gflops:.1f} GFLOP/s")
+        return dataclasses.replace(info, dgemm_gflops=f"{best.gflops:.1f}")
 
     def _hint(self, request: Request) -> str:
         hints = [v.install_hint.get(request.interface, "") for n in request.vendors

@@ -7,6 +7,7 @@ candidate's compile/link arguments.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -129,18 +130,18 @@ def _write_cache(path: Path, output: str, data: ProbeData) -> None:
         pass  # the cache is an optimisation only
 
 
-def library_dirs(link_args: list[str]) -> list[str]:
-    """Directories a probe needs on the loader path to run."""
-    dirs: list[str] = []
-    for arg in link_args:
-        d = ""
-        if arg.startswith("-L") and len(arg) > 2:
-            d = arg[2:]
-        elif os.path.isabs(arg) and ".so" in os.path.basename(arg):
-            d = os.path.dirname(arg)
-        if d and d not in dirs:
-            dirs.append(d)
-    return dirs
+@functools.lru_cache(maxsize=8)
+def compiler_library_dirs(cc: tuple[str, ...]) -> tuple[str, ...]:
+    """The linker's default search dirs, from ``cc -print-search-dirs`` (gcc, clang)."""
+    try:
+        out = subprocess.run([*cc, "-print-search-dirs"], capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    for line in out.splitlines():
+        if line.startswith("libraries:"):
+            paths = line.split("=", 1)[-1].split(os.pathsep)
+            return tuple(dict.fromkeys(os.path.realpath(p) for p in paths if p and os.path.isdir(p)))
+    return ()
 
 
 def object_flags(compile_args: list[str]) -> list[str]:
