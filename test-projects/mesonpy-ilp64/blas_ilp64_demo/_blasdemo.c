@@ -1,26 +1,14 @@
-/* Minimal CPython extension calling Fortran BLAS through the symbol names reported by
- * mesonbuild-blas: BLAS_SYMBOL_PREFIX + name + '_' + BLAS_SYMBOL_SUFFIX (for
- * scipy-openblas64: scipy_ddot_64_).  No numpy, no BLAS headers. */
+/* Minimal CPython extension calling Fortran BLAS through the symbol names mesonbuild-blas
+ * proved: BLAS_FUNC(ddot) and blas_int come from the generated blas_mangling.h (for
+ * scipy-openblas64: scipy_ddot_64_ and int64_t).  No numpy, no vendor BLAS headers. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
-#include <stdint.h>
-#include <stdlib.h>
 
-#if !defined(BLAS_SYMBOL_PREFIX) || !defined(BLAS_SYMBOL_SUFFIX) || !defined(BLAS_INT_SIZE)
-#error "BLAS_SYMBOL_PREFIX, BLAS_SYMBOL_SUFFIX and BLAS_INT_SIZE must be defined by meson.build"
+#include <blas_mangling.h>
+
+#ifndef HAVE_BLAS_ILP64
+#error "this demo is meant for an ILP64 BLAS: meson.build asks for interface: 'ilp64'"
 #endif
-
-#if BLAS_INT_SIZE == 8
-typedef int64_t blas_int;
-#elif BLAS_INT_SIZE == 4
-typedef int32_t blas_int;
-#else
-#error "unsupported BLAS_INT_SIZE"
-#endif
-
-#define BLAS_PASTE4_(a, b, c, d) a##b##c##d
-#define BLAS_PASTE4(a, b, c, d) BLAS_PASTE4_(a, b, c, d)
-#define BLAS_FUNC(name) BLAS_PASTE4(BLAS_SYMBOL_PREFIX, name, _, BLAS_SYMBOL_SUFFIX)
 
 double BLAS_FUNC(ddot)(const blas_int *n, const double *x, const blas_int *incx, const double *y,
                        const blas_int *incy);
