@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .. import vendors
 from ..naming import Scheme
@@ -169,6 +170,21 @@ def interpret(
 
     ilaver = data.result(sid, "ilaver") or ""
     library = data.file_of(sid, "dgemm")
+    return _info(vendor, interface, scheme, has, cblas_header,
+                 fortran_abi=fortran_abi(data, sid),
+                 threading=threading,
+                 lapack_version=ilaver if has["lapack"] else "",
+                 method=method,
+                 library=os.path.realpath(library) if library else "",
+                 verified_by="run",
+                 version=version,
+                 int_size_verified_by="run",
+                 notes=tuple(notes))
+
+
+def _info(vendor: vendors.Vendor, interface: str, scheme: Scheme, has: dict[str, bool], cblas_header: str,
+          **facts: Any) -> BlasInfo:
+    """A BlasInfo with the naming and feature fields every verification derives the same way."""
     return BlasInfo(
         vendor=vendor.name,
         interface=interface,
@@ -180,16 +196,8 @@ def interpret(
         lapack=has["lapack"],
         lapacke=has["lapacke"],
         cblas_header=cblas_header if has["cblas"] else "",
-        fortran_abi=fortran_abi(data, sid),
-        int_size=int(want),
-        threading=threading,
-        lapack_version=ilaver if has["lapack"] else "",
-        method=method,
-        library=os.path.realpath(library) if library else "",
-        verified_by="run",
-        version=version,
-        int_size_verified_by="run",
-        notes=tuple(notes),
+        int_size=vendors.INT_SIZE[interface],
+        **facts,
     )
 
 
@@ -223,26 +231,14 @@ def interpret_linked(
     missing = sorted(f for f in features if not has[f])
     if missing:
         return Rejection(f"no {', '.join(missing)} (link test failed)")
-    return BlasInfo(
-        vendor=vendor.name,
-        interface=interface,
-        symbol_prefix=chosen.prefix,
-        symbol_suffix=chosen.suffix,
-        fortran_symbol_dgemm=chosen.fortran("dgemm"),
-        cblas_symbol_dgemm=chosen.c("cblas_dgemm") if has["cblas"] else "",
-        cblas=has["cblas"],
-        lapack=has["lapack"],
-        lapacke=has["lapacke"],
-        cblas_header=cblas_header if has["cblas"] else "",
-        fortran_abi="unverified",
-        int_size=vendors.INT_SIZE[interface],
-        threading=link_threading or "unknown",
-        lapack_version="",
-        method=method,
-        library=library,
-        verified_by="link",
-        version=version,
-        int_size_verified_by="assumed",
-        notes=(f"host binaries cannot run: symbols proved by linking, {interface} integer width assumed "
-               f"from the lookup, Fortran ABI unverified",),
-    )
+    return _info(vendor, interface, chosen, has, cblas_header,
+                 fortran_abi="unverified",
+                 threading=link_threading or "unknown",
+                 lapack_version="",
+                 method=method,
+                 library=library,
+                 verified_by="link",
+                 version=version,
+                 int_size_verified_by="assumed",
+                 notes=(f"host binaries cannot run: symbols proved by linking, {interface} integer width "
+                        f"assumed from the lookup, Fortran ABI unverified",))
