@@ -170,20 +170,20 @@ def interpret(
 
     ilaver = data.result(sid, "ilaver") or ""
     library = data.file_of(sid, "dgemm")
-    return _info(vendor, interface, scheme, has, cblas_header,
-                 fortran_abi=fortran_abi(data, sid),
-                 threading=threading,
-                 lapack_version=ilaver if has["lapack"] else "",
-                 method=method,
-                 library=os.path.realpath(library) if library else "",
-                 verified_by="run",
-                 version=version,
-                 int_size_verified_by="run",
-                 notes=tuple(notes))
+    return _blas_info(vendor, interface, scheme, has, cblas_header,
+                      fortran_abi=fortran_abi(data, sid),
+                      threading=threading,
+                      lapack_version=ilaver if has["lapack"] else "",
+                      method=method,
+                      library=os.path.realpath(library) if library else "",
+                      verified_by="run",
+                      version=version,
+                      int_size_verified_by="run",
+                      notes=tuple(notes))
 
 
-def _info(vendor: vendors.Vendor, interface: str, scheme: Scheme, has: dict[str, bool], cblas_header: str,
-          **facts: Any) -> BlasInfo:
+def _blas_info(vendor: vendors.Vendor, interface: str, scheme: Scheme, has: dict[str, bool], cblas_header: str,
+               **facts: Any) -> BlasInfo:
     """A BlasInfo with the naming and feature fields every verification derives the same way."""
     return BlasInfo(
         vendor=vendor.name,
@@ -231,14 +231,14 @@ def interpret_linked(
     missing = sorted(f for f in features if not has[f])
     if missing:
         return Rejection(f"no {', '.join(missing)} (link test failed)")
-    return _info(vendor, interface, chosen, has, cblas_header,
-                 fortran_abi="unverified",
-                 threading=link_threading or "unknown",
-                 lapack_version="",
-                 method=method,
-                 library=library,
-                 verified_by="link",
-                 version=version,
-                 int_size_verified_by="assumed",
-                 notes=(f"host binaries cannot run: symbols proved by linking, {interface} integer width "
-                        f"assumed from the lookup, Fortran ABI unverified",))
+    return _blas_info(vendor, interface, chosen, has, cblas_header,
+                      fortran_abi="unverified",
+                      threading=link_threading or "unknown",
+                      lapack_version="",
+                      method=method,
+                      library=library,
+                      verified_by="link",
+                      version=version,
+                      int_size_verified_by="assumed",
+                      notes=(f"host binaries cannot run: symbols proved by linking, {interface} integer width "
+                             f"assumed from the lookup, Fortran ABI unverified",))
