@@ -92,3 +92,12 @@ def test_bench_json_rows() -> None:
     assert (row["vendor"], row["interface"], row["n"], row["threads"]) == ("openblas", "lp64", 128, 1)
     assert row["gflops"] > 0 and row["check"] == "ok"
     assert row["library"].endswith("libopenblasp-r0.3.21.so") or "openblas-pthread" in row["library"]
+
+
+def test_bench_plot_is_a_real_png(tmp_path: Path) -> None:
+    chart = tmp_path / "chart.png"
+    result = run([CLI, "bench", "--vendor", "netlib", "--interface", "lp64", "--sizes", "64,128",
+                  "--threads", "1", "--repeat", "1", "--plot", str(chart)])
+    assert result.returncode == 0, result.output
+    data = chart.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000

@@ -222,3 +222,33 @@ option('use-ilp64', type: 'boolean', value: false)
     # a vendor that cannot exist here: a clean error saying why
     failed = meson_blas("setup", str(src / "build2"), str(src), "-Dblas=accelerate")
     assert_clean_error(failed, 3, "accelerate (not available on linux: Accelerate is part of macOS")
+
+
+def test_lp64_and_ilp64_headers_in_one_project_do_not_collide(tmp_path: Path) -> None:
+    """SciPy's case: both interfaces in one build, each target sees its own blas_mangling.h."""
+    source = """#include <stdio.h>
+#include <blas_mangling.h>
+int main(void) { printf("%d\\n", (int)sizeof(blas_int)); return 0; }
+"""
+    src = write_project(tmp_path, """project('both', 'c')
+lp = dependency('blas', interface: 'lp64')
+ilp = dependency('blas', interface: 'ilp64')
+e32 = executable('lp', 'show.c', dependencies: lp)
+e64 = executable('ilp', 'show.c', dependencies: ilp)
+""", {"show.c": source})
+    build = src / "build"
+    assert meson_blas("setup", str(build), str(src)).returncode == 0
+    compiled = run(["ninja", "-C", str(build)])
+    assert compiled.returncode == 0, compiled.output
+    assert run([str(build / "lp")]).stdout.split()[0] == "4"
+    assert run([str(build / "ilp")]).stdout.split()[0] == "8"
+    headers = sorted((build / "meson-private" / "mesonbuild-blas").glob("*/blas_mangling.h"))
+    assert len(headers) == 2
+    # deleted generated headers come back with the next reconfigure (cached dependency objects)
+    for h in headers:
+        h.unlink()
+    (src / "show.c").touch()
+    assert meson_blas("setup", "--reconfigure", str(build), str(src)).returncode == 0
+    assert all(h.is_file() for h in headers)
+    rebuilt = run(["ninja", "-C", str(build)])
+    assert rebuilt.returncode == 0, rebuilt.output
