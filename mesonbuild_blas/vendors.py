@@ -75,6 +75,12 @@ class Vendor:
     #: directories (relative to the system library dirs) searched first: layouts
     #: such as Debian's alternatives keep each implementation in its own dir
     system_subdirs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: the vendor ships no LAPACK: ``lapack`` requests pair it with a partner's
+    #: stand-alone LAPACK library (``lapack_libraries``) from the search order
+    blas_only: bool = False
+    #: a stand-alone LAPACK library of this vendor that works on top of any BLAS,
+    #: per interface (found like ``system`` libraries, ``system_subdirs`` included)
+    lapack_libraries: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: the ``system`` method only accepts libraries from explicitly named dirs
     #: (machine file, env roots): generic file names (AOCL's libblis) would
     #: otherwise match another vendor's library in the default search path
@@ -268,6 +274,7 @@ VENDORS: tuple[Vendor, ...] = (
         version_from=("version", r"(\d+\.\d+(?:\.\d+)?)"),
         threading_rules=_BLIS_THREADING,
         cblas_index_type="blas_int",
+        blas_only=True,
         install_hint={LP64: "apt-get install libblis-dev", ILP64: "apt-get install libblis64-dev"},
     ),
     Vendor(
@@ -289,6 +296,7 @@ VENDORS: tuple[Vendor, ...] = (
                    ILP64: ("lapacke64 lapack64-netlib blas64-netlib", "lapack64-netlib blas64-netlib",
                            "blas64-netlib")},
         threading_default="sequential",
+        lapack_libraries={LP64: ("lapack",), ILP64: ("lapack64",)},
         version_from=("ilaver", r"(\S+)"),  # the reference LAPACK's own version
         methods=("system", "pkg-config"),
         install_hint={LP64: "apt-get install libblas-dev liblapack-dev liblapacke-dev",

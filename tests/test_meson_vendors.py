@@ -68,6 +68,9 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         "threading": "tbb", "int_size": "8"}),
     "mkl_sdl": ("dependency('mkl', modules: ['sdl: true'])", {
         "int_size": "4", "fortran_abi": "g77", "library": f"{sys.prefix}/lib/libmkl_rt.so.3"}),
+    # BLIS has no LAPACK: paired with the reference LAPACK, and the log says so
+    "blis_lp64_with_lapack": ("dependency('blis', modules: ['lapack'])", {
+        "method": "system", "lapack": "true", "int_size": "4", "library": f"{A}/blis-openmp/libblis.so.4"}),
     "lapack_generic_ilp64": ("dependency('lapack', interface: 'ilp64')", {
         "vendor": "scipy-openblas", "lapack": "true", "int_size": "8"}),
 }
@@ -77,7 +80,6 @@ NOT_FOUND = {
                     "atlas (ilp64) not found; tried: atlas ("),
     "openblas_openmp": ("dependency('openblas', modules: ['threading: openmp'], required: false)",
                         "its threading layer is pthreads, threading: openmp was requested"),
-    "blis_lapack": ("dependency('blis', modules: ['lapack'], required: false)", "no lapack (dgesv_ missing)"),
 }
 
 
@@ -118,6 +120,12 @@ def test_vendor_matrix(matrix: tuple[dict[str, dict[str, str]], str], label: str
 def test_rejections_are_logged(matrix: tuple[dict[str, dict[str, str]], str], label: str) -> None:
     _, stdout = matrix
     assert NOT_FOUND[label][1] in stdout
+
+
+def test_blas_only_vendor_pairing_is_logged(matrix: tuple[dict[str, dict[str, str]], str]) -> None:
+    _, stdout = matrix
+    assert "blis via system library -lblis: no LAPACK of its own (no lapack (dgesv_ missing))" in stdout
+    assert f"blis has no LAPACK: paired with LAPACK from netlib ({A}/lapack/liblapack.so)" in stdout
 
 
 def test_blis_alternatives_mismatch_is_reported(matrix: tuple[dict[str, dict[str, str]], str]) -> None:

@@ -152,6 +152,12 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
                     self.blas_tried.append(f"{what}: cannot verify without a C compiler")
                     continue
                 outcome = self._verify(vendor, request, cand, toolchain)
+                if isinstance(outcome, Rejection) and vendor.blas_only and "lapack" in request.features:
+                    mlog.log(LOG_PREFIX, f"{what}: no LAPACK of its own ({outcome.reason}); looking for a partner")
+                    paired = self._paired(vendor, request, cand, toolchain)
+                    if paired is not None:
+                        cand, outcome = paired
+                        what = f"{vendor.name} via {cand.label}"
                 if isinstance(outcome, Rejection):
                     self.blas_tried.append(f"{what}: {outcome.reason}")
                     mlog.log(LOG_PREFIX, f"rejected {what}:", outcome.reason)
@@ -181,6 +187,33 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
             tried = "; ".join(self.blas_tried) or "nothing (no vendor applies)"
             raise DependencyException(
                 f"{request.describe()} not found. Tried: {tried}. Hint: {self._hint(request)}")
+
+    def _paired(self, vendor: vendors.Vendor, request: Request, cand: Candidate,
+                toolchain: Toolchain) -> tuple[Candidate, BlasInfo | Rejection] | None:
+        """A BLAS-only candidate plus a stand-alone LAPACK from the search order, verified together."""
+        compiler = self._c_compiler()
+        order = list(request.vendors) + [n for n in vendors.DEFAULT_ORDER if n not in request.vendors]
+        for name in order:
+            partner = vendors.BY_NAME.get(name)
+            libs = partner.lapack_libraries.get(request.interface, ()) if partner else ()
+            if partner is None or not libs or compiler is None:
+                continue
+            dirs = [d for base in self._default_lib_dirs() for sub in partner.system_subdirs.get(request.interface, ())
+                    if os.path.isdir(d := os.path.join(base, sub))]
+            found = [compat.find_library(compiler, self.env, lib, dirs, self.libtype) for lib in libs]
+            if any(f is None for f in found):
+                continue
+            lapack_args = [a for f in found if f for a in f]
+            paired = Candidate(cand.method, f"{cand.label} + {partner.name} LAPACK", list(cand.compile_args),
+                               [*cand.link_args, *lapack_args], cand.version, cand.pkgconfig, cand.threading)
+            outcome = self._verify(vendor, request, paired, toolchain)
+            if isinstance(outcome, Rejection):
+                mlog.log(LOG_PREFIX, f"rejected {vendor.name} via {paired.label}:", outcome.reason)
+                continue
+            note = f"LAPACK from {partner.name} ({', '.join(lapack_args)})"
+            mlog.log(LOG_PREFIX, f"{vendor.name} has no LAPACK: paired with", note)
+            return paired, dataclasses.replace(outcome, notes=(*outcome.notes, note))
+        return None
 
     def _benched(self, request: Request, cand: Candidate, info: BlasInfo) -> BlasInfo:
         """``info`` with ``dgemm_gflops`` measured, when the request asks for timing."""
