@@ -102,6 +102,16 @@ def linked_libraries(link_args: list[str], default_dirs: list[str]) -> list[str]
     return out
 
 
+def _lookup_kwargs(kwargs: Any) -> dict[str, Any]:
+    """Keywords for one of Meson's own lookups inside ours: optional, quiet, no BLAS modules."""
+    sub = dict(kwargs)
+    sub["required"] = False
+    sub["silent"] = True
+    sub.pop("modules", None)
+    sub.pop("version", None)
+    return sub
+
+
 class BlasDependency(ExternalDependency):  # type: ignore[misc]
     """``dependency('blas' | 'lapack' | 'cblas' | 'lapacke' | <vendor>)``."""
 
@@ -273,11 +283,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
     def _pkgconfig(self, pc_names: tuple[str, ...], kwargs: Any, method: str, label: str) -> Candidate | None:
         """One candidate from one or more pkg-config names (or absolute .pc paths) used together."""
         from mesonbuild.dependencies.pkgconfig import PkgConfigDependency
-        sub = dict(kwargs)
-        sub["required"] = False
-        sub["silent"] = True
-        sub.pop("modules", None)
-        sub.pop("version", None)
+        sub = _lookup_kwargs(kwargs)
         cand = Candidate(method, label, [], [])
         for pc_name in pc_names:
             try:
@@ -354,11 +360,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
             return
         self.blas_looked_up.append("CMake " + ", ".join(packages))
         from mesonbuild.dependencies.cmake import CMakeDependency
-        sub = dict(kwargs)
-        sub["required"] = False
-        sub["silent"] = True
-        sub.pop("modules", None)
-        sub.pop("version", None)
+        sub = _lookup_kwargs(kwargs)
         for package in packages:
             try:
                 dep = CMakeDependency(package, self.env, sub)
