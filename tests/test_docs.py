@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, meson_blas, write_project
+from conftest import ROOT, meson_blas, run, write_project
 
 pytestmark = pytest.mark.meson
 
@@ -40,3 +40,26 @@ def test_doc_example_configures(doc: Path, index: int, text: str, tmp_path: Path
     result = meson_blas("setup", str(src / "build"), str(src), *extra)
     assert result.returncode == 0, f"{doc.name} example {index}:\n{text}\n{result.output}"
     assert "Traceback" not in result.output
+
+
+C_BLOCK = re.compile(r"```c\n(.*?)```", re.S)
+C_EXAMPLES = [(doc, i, text) for doc in DOCS for i, text in enumerate(C_BLOCK.findall(doc.read_text()))]
+
+
+def test_docs_have_c_examples() -> None:
+    assert C_EXAMPLES
+
+
+@pytest.mark.parametrize(("doc", "index", "text"), C_EXAMPLES, ids=[f"{d.name}-c{i}" for d, i, _ in C_EXAMPLES])
+@pytest.mark.parametrize("dep", ["dependency('blas')", "dependency('blas', interface: 'ilp64')",
+                                 "dependency('mkl', interface: 'ilp64')"])
+def test_doc_c_example_builds_and_runs(doc: Path, index: int, text: str, dep: str, tmp_path: Path) -> None:
+    src = write_project(tmp_path / "src", f"project('docc', 'c')\nexecutable('example', 'example.c', "
+                        f"dependencies: {dep})\n", {"example.c": text})
+    build = src / "build"
+    assert meson_blas("setup", str(build), str(src)).returncode == 0
+    compiled = meson_blas("compile", "-C", str(build))
+    assert compiled.returncode == 0, compiled.output
+    ran = run([str(build / "example")])
+    assert ran.returncode == 0, ran.output
+    assert "c[3] = 4, dot = " in ran.stdout
