@@ -252,3 +252,33 @@ e64 = executable('ilp', 'show.c', dependencies: ilp)
     assert all(h.is_file() for h in headers)
     rebuilt = run(["ninja", "-C", str(build)])
     assert rebuilt.returncode == 0, rebuilt.output
+
+
+def test_fortran_only_project_ilp64(tmp_path: Path) -> None:
+    """No C compiler in the project: one is detected just for the probes; the Fortran program
+    gets 8-byte default integers from language: 'fortran'."""
+    src = write_project(tmp_path, """project('fonly', 'fortran')
+d = dependency('openblas', interface: 'ilp64', language: 'fortran')
+message('V', d.get_variable('verified_by'), d.get_variable('int_size'))
+executable('dot', 'dot.f90', dependencies: d)
+""", {"dot.f90": """program dot
+  implicit none
+  double precision :: x(3) = [1d0, 2d0, 3d0], y(3) = [4d0, 5d0, 6d0]
+  double precision, external :: ddot
+  integer :: n, big
+  n = 3
+  big = -4294967296_8 + 3   ! low 32 bits say 3: only an ILP64 call sees n <= 0
+  if (ddot(n, x, 1, y, 1) /= 32d0) error stop 1
+  if (ddot(big, x, 1, y, 1) /= 0d0) error stop 2
+  print '(a, i0)', 'ok ', kind(n)
+end program dot
+"""})
+    build = src / "build"
+    setup = meson_blas("setup", str(build), str(src))
+    assert setup.returncode == 0, setup.output
+    assert setup.messages("V") == [["run", "8"]]
+    assert "the project has no C compiler; probing with" in setup.stdout
+    compiled = meson_blas("compile", "-C", str(build))
+    assert compiled.returncode == 0, compiled.output
+    ran = run([str(build / "dot")])
+    assert ran.returncode == 0 and ran.stdout.strip() == "ok 8", ran.output

@@ -24,6 +24,9 @@ from ..request import ProjectOptions, Request, build_request
 from ..result import BlasInfo
 from . import compat
 
+#: C compilers detected for probing projects that have none (per machine, per process)
+_PROBE_COMPILERS: dict[Any, Any] = {}
+
 #: Set by the dependency() wrapper around each call: the calling project's options.
 CURRENT_OPTIONS: list[ProjectOptions] = []
 
@@ -159,7 +162,8 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
                 found_any = True
                 what = f"{vendor.name} via {cand.label}"
                 if toolchain is None:
-                    self.blas_tried.append(f"{what}: cannot verify without a C compiler")
+                    self.blas_tried.append(f"{what}: cannot verify without a C compiler (the probes are C "
+                                           f"programs: install one, e.g. gcc)")
                     continue
                 outcome = self._verify(vendor, request, cand, toolchain)
                 if isinstance(outcome, Rejection) and vendor.blas_only and "lapack" in request.features:
@@ -462,11 +466,22 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
 
     # ---- verification -----------------------------------------------------
     def _c_compiler(self) -> Any:
+        """The project's C (or C++) compiler; else one detected just for the probes."""
         compilers = self.env.coredata.compilers[self.for_machine]
         for lang in ("c", "cpp"):
             if lang in compilers:
                 return compilers[lang]
-        return None
+        key = self.for_machine
+        if key not in _PROBE_COMPILERS:
+            from mesonbuild.compilers.detect import detect_c_compiler
+            try:
+                _PROBE_COMPILERS[key] = detect_c_compiler(self.env, self.for_machine)
+                mlog.log(LOG_PREFIX, "the project has no C compiler; probing with",
+                         " ".join(_PROBE_COMPILERS[key].get_exelist()))
+            except Exception as e:  # Meson raises EnvironmentException (and others) when none works
+                mlog.debug(f"{LOG_PREFIX} no C compiler for the probes: {e}")
+                _PROBE_COMPILERS[key] = None
+        return _PROBE_COMPILERS[key]
 
     def _toolchain(self) -> Toolchain | None:
         compiler = self._c_compiler()
