@@ -136,3 +136,30 @@ def test_probe_cache_hits_and_invalidates_when_library_changes(tmp_path: Path) -
     third = run_probe(CC, [], link, stdin, cache_dir=cache)
     assert not third.cached
     assert third.result("s0", "int_width") == "8"
+
+
+def test_probe_cache_is_keyed_on_compiler_and_flags(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    link = pkgconfig_libs("openblas")
+    vendor = vendors.BY_NAME["openblas"]
+    stdin = probe_input(vendor, vendor.schemes("lp64"))
+    assert not run_probe(CC, [], link, stdin, cache_dir=cache).cached
+    assert run_probe(CC, [], link, stdin, cache_dir=cache).cached
+    # other flags, another compiler identity, another compiler command: probed again
+    assert not run_probe(CC, ["-DSOMETHING=1"], link, stdin, cache_dir=cache).cached
+    assert not run_probe(Toolchain(cc=("cc",), identity="gcc 99"), [], link, stdin, cache_dir=cache).cached
+    assert not run_probe(Toolchain(cc=("gcc",), identity="test-cc"), [], link, stdin, cache_dir=cache).cached
+    # the compiled probe object is shared: include dirs and macros cannot change it
+    assert len(list(cache.glob("blas_probe-*.o"))) == 3  # one per compiler command + identity, not per -D
+
+
+def test_corrupt_cache_entries_are_ignored(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    link = pkgconfig_libs("openblas")
+    vendor = vendors.BY_NAME["openblas"]
+    stdin = probe_input(vendor, vendor.schemes("lp64"))
+    run_probe(CC, [], link, stdin, cache_dir=cache)
+    for entry in cache.glob("*.json"):
+        entry.write_text('{"format": 1, "output": "S s0 dgemm dgemm_ 1 /x\\n')  # torn write
+    again = run_probe(CC, [], link, stdin, cache_dir=cache)
+    assert not again.cached and again.complete
