@@ -36,7 +36,12 @@ class PluginMarker:
 
 
 def restore_marker() -> PluginMarker:
-    install()
+    try:
+        install()
+    except BlasError as e:  # e.g. this Meson is outside the supported range: a Meson error, not a traceback
+        from mesonbuild.mesonlib import MesonException
+
+        raise MesonException(str(e)) from None
     return PluginMarker()
 
 
