@@ -17,6 +17,10 @@ FASTEST = "fastest"
 THREADING = {"seq": "sequential", "sequential": "sequential", "iomp": "openmp", "gomp": "openmp",
              "omp": "openmp", "openmp": "openmp", "tbb": "tbb", "pthreads": "pthreads"}
 METHODS = ("auto", "pkg-config", "cmake", "framework", "system", "python")
+#: Meson's spelling of a method → ours (Meson rejects 'framework' and 'python' as values)
+METHOD_ALIASES = {"extraframework": "framework"}
+#: the method values a meson.build can pass
+MESON_METHODS = ("auto", "pkg-config", "cmake", "system", "extraframework")
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,8 @@ def split_modules(modules: list[str]) -> tuple[dict[str, str], set[str]]:
                     "'threading: seq|iomp|gomp|tbb', 'sdl: true|false|auto'",
                 )
             if key in keyed and keyed[key] != value:
-                raise BlasError(f"conflicting modules: '{key}: {keyed[key]}' and '{key}: {value}'")
+                raise BlasError(f"conflicting modules: '{key}: {keyed[key]}' and '{key}: {value}'",
+                                f"give '{key}:' once")
             keyed[key] = value
         elif item in FEATURES or item in OPT_INS:
             flags.add(item)
@@ -135,12 +140,14 @@ def build_request(
     features = (set(flags) - set(OPT_INS)) | set(vendors.GENERIC.get(low, ()))
     sdl = keyed.get("sdl")
     if sdl is not None and sdl not in ("true", "false", "auto"):
-        raise BlasError(f"'sdl: {sdl}' is not one of true, false, auto")
+        raise BlasError(f"'sdl: {sdl}' is not one of true, false, auto",
+                        "'sdl: true' selects MKL's single dynamic library mkl_rt")
     threading = keyed.get("threading")
     if threading is None and options.mkl_threading not in (None, "", "auto"):
         threading = options.mkl_threading
     if threading is not None and threading not in THREADING:
-        raise BlasError(f"threading {threading!r} is not one of {', '.join(THREADING)}")
+        raise BlasError(f"threading {threading!r} is not one of {', '.join(THREADING)}",
+                        "e.g. modules: ['threading: seq'] (or the mkl-threading option)")
     if sdl == "true" and interface == vendors.ILP64:
         raise BlasError("'sdl: true' (MKL's single dynamic library mkl_rt) is LP64 unless "
                         "MKL_INTERFACE_LAYER is set at run time; it cannot be combined with ilp64",
@@ -154,8 +161,10 @@ def build_request(
             f"blas-symbol-suffix {suffix!r} is not a valid C identifier fragment",
             "use letters, digits and '_' only (e.g. 64_), or 'auto'",
         )
+    method = METHOD_ALIASES.get(method, method)
     if method not in METHODS:
-        raise BlasError(f"method: {method!r} does not apply to BLAS/LAPACK", f"use one of {', '.join(METHODS)}")
+        raise BlasError(f"method: {method!r} does not apply to BLAS/LAPACK",
+                        f"use one of {', '.join(MESON_METHODS)} (Python packages are searched under auto)")
 
     order_source = "dependency name"
     fastest = False

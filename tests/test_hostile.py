@@ -214,29 +214,8 @@ PC = {"PKG_CONFIG_LIBDIR": "{tmp}/pc"}
 
 # ---- known plugin bugs (xfail reasons) -------------------------------------------
 
-NO_HINT = "error has no hint (only the invalid value is named)"
-QUIET_NOT_FOUND = ("required: false swallows the plugin's own error: the reason is only in meson-log.txt, "
-                   "no 'mesonbuild-blas:' line")
-METHOD_HINT = ("hint lists method values Meson rejects ('framework', 'python'); Meson's 'extraframework' "
-               "is not mapped to the plugin's framework lookup")
-INAPPLICABLE_METHOD = ("a method the vendor has no lookup for reports 'no method applies' plus an install "
-                       "hint for a package that is installed, instead of the vendor's methods")
-MACHINE_FILE_TYPE = ("non-string machine-file property: TypeError \"'int' object is not iterable\" reported "
-                     "as 'This is a Meson bug'")
-SUFFIX_NOT_NAMED = ("a rejection caused by an explicit blas-symbol-suffix does not name the option "
-                    "(and suggests installing the installed wheel)")
 REQUIRES_HIDDEN = ("a .pc whose Requires: is missing is reported as 'pkg-config openblas: not found' with an "
                    "install hint; pkg-config's reason (the missing required package) is dropped")
-NON_ASCII_PC = ("pkg-config (pkgconf) escapes non-ASCII path bytes; Meson's decode raises UnicodeDecodeError, "
-                "which the plugin lets through ('This is a Meson bug') instead of rejecting that candidate")
-ROOT_NOT_NAMED = "an existing MKLROOT without pkg-config files is searched silently: the error never names it"
-DOUBLE_WARNING = "the 'not a directory' warning for an env root is printed once per lookup method"
-TOOL_MISSING = ("a missing pkg-config/cmake program is reported as the package not being found, with an "
-                "install hint for an installed package")
-CPP_ONLY = ("C++-only project: the probe is linked with 'c++ -x c ... blas_probe.o', the object is compiled "
-            "as C source and the binary compiler output raises UnicodeDecodeError (even with required: false)")
-VERSION_NOT_SEARCHED = ("version: is checked by Meson only after the plugin returned its first accepted "
-                        "candidate; later vendors in the order that satisfy it are never tried")
 
 
 @dataclass
@@ -284,7 +263,7 @@ CASES = [
          ("option blas: unknown BLAS vendor 'nosuch'", "supported vendors: scipy-openblas"),
          options=("-Dblas=nosuch",), fix_call="dependency('blas')", fix_options=("-Dblas=openblas",)),
     Case("option_blas_unknown_vendor_optional", "dependency('blas', required: false)", "not-found",
-         ("unknown BLAS vendor 'nosuch'",), options=("-Dblas=nosuch",), bug=QUIET_NOT_FOUND),
+         ("unknown BLAS vendor 'nosuch'",), options=("-Dblas=nosuch",)),
     Case("interface_typo", "dependency('blas', interface: 'ilp46')", "error",
          ("interface: must be 'lp64' or 'ilp64', not 'ilp46'",), fix_call="dependency('blas', interface: 'ilp64')"),
     Case("interface_list", "dependency('blas', interface: ['ilp64'])", "error",
@@ -295,7 +274,7 @@ CASES = [
          ("interface: must be 'lp64' or 'ilp64', not 'ILP64'",)),
     Case("two_interfaces_in_modules", "dependency('blas', modules: ['interface: lp64', 'interface: ilp64'])",
          "error", ("conflicting modules: 'interface: lp64' and 'interface: ilp64'",),
-         fix_call="dependency('blas', modules: ['interface: ilp64'])", bug=NO_HINT),
+         fix_call="dependency('blas', modules: ['interface: ilp64'])"),
     Case("interface_keyword_vs_module", "dependency('blas', interface: 'lp64', modules: ['interface: ilp64'])",
          "error", ("interface: 'lp64' conflicts with modules: ['interface: ilp64']", "give the interface once"),
          fix_call="dependency('blas', modules: ['interface: ilp64'])"),
@@ -304,7 +283,7 @@ CASES = [
     Case("sdl_true_with_ilp64", "dependency('mkl', interface: 'ilp64', modules: ['sdl: true'])", "error",
          ("'sdl: true'", "cannot be combined with ilp64", "drop 'sdl: true'")),
     Case("sdl_maybe", "dependency('blas', modules: ['sdl: maybe'])", "error",
-         ("'sdl: maybe' is not one of true, false, auto",), bug=NO_HINT),
+         ("'sdl: maybe' is not one of true, false, auto",)),
     Case("unknown_module", "dependency('blas', modules: ['lapak'])", "error",
          ("unknown BLAS module 'lapak'", "known modules: 'cblas', 'lapack'"),
          fix_call="dependency('blas', modules: ['lapack'])"),
@@ -313,7 +292,7 @@ CASES = [
     Case("non_string_module", "dependency('blas', modules: ['cblas', 42])", "error",
          ("unknown BLAS module '42'",)),
     Case("threading_fast", "dependency('blas', modules: ['threading: fast'])", "error",
-         ("threading 'fast' is not one of seq",), bug=NO_HINT),
+         ("threading 'fast' is not one of seq",)),
     Case("blas_order_unknown_vendor", "dependency('blas')", "error",
          ("option blas-order: unknown BLAS vendor 'nosuch'", "supported vendors"),
          options=("-Dblas-order=openblas,nosuch",), fix_call="dependency('blas')",
@@ -325,9 +304,9 @@ CASES = [
     # Meson validates method: before any plugin code runs (1.12 lists the accepted values, 1.3 does not)
     Case("method_python", "dependency('blas', method: 'python')", "error", ("method", "python"), hint=False),
     Case("method_extraframework", "dependency('blas', method: 'extraframework')", "error",
-         ("method",), bug=METHOD_HINT, check=hint_lacks("python", "framework")),
+         ("method",), check=hint_lacks("python", "framework")),
     Case("method_inapplicable_for_vendor", "dependency('scipy-openblas', method: 'system')", "error",
-         ("scipy-openblas", "system", "python", "pkg-config"), bug=INAPPLICABLE_METHOD),
+         ("scipy-openblas", "system", "python", "pkg-config")),
     Case("interface_on_zlib", "dependency('zlib', interface: 'ilp64')", "error",
          ("'interface' applies only to BLAS/LAPACK dependencies, not 'zlib'", "remove 'interface:'")),
     Case("interface_on_mixed_names", "dependency('blas', 'zlib', interface: 'ilp64')", "error",
@@ -345,11 +324,10 @@ CASES = [
     Case("empty_suffix_excludes_scipy_ilp64", "dependency('scipy-openblas', interface: 'ilp64', required: false)",
          "not-found", ("none of the symbols scipy_dgemm_ is defined",), options=("-Dblas-symbol-suffix=",)),
     Case("empty_suffix_error_names_option", "dependency('scipy-openblas', interface: 'ilp64')", "error",
-         ("scipy_dgemm_", "blas-symbol-suffix"), options=("-Dblas-symbol-suffix=",), bug=SUFFIX_NOT_NAMED,
+         ("scipy_dgemm_", "blas-symbol-suffix"), options=("-Dblas-symbol-suffix=",),
          fix_call="dependency('scipy-openblas', interface: 'ilp64')", fix_options=("-Dblas-symbol-suffix=auto",)),
     Case("version_constraint_tries_next_vendor", "dependency('blas', version: '>=0.3.30')", "found",
-         options=("-Dblas-order=openblas,scipy-openblas",), found={"vendor": "scipy-openblas"},
-         bug=VERSION_NOT_SEARCHED),
+         options=("-Dblas-order=openblas,scipy-openblas",), found={"vendor": "scipy-openblas"}),
     # ---- machine files -------------------------------------------------------------
     Case("machine_file_relative_librarydir", "dependency('openblas', method: 'system')", "error",
          ("openblas_librarydir must be an absolute path, not 'lib/openblas'",),
@@ -361,11 +339,10 @@ CASES = [
          files={"native.ini": "[properties]\nopenblas_librarydir = '/nonexistent/openblas/lib'\n"}),
     Case("machine_file_missing_librarydir_optional", "dependency('openblas', method: 'system', required: false)",
          "not-found", ("openblas_librarydir",), options=("--native-file", "{tmp}/native.ini"),
-         files={"native.ini": "[properties]\nopenblas_librarydir = '/nonexistent/openblas/lib'\n"},
-         bug=QUIET_NOT_FOUND),
+         files={"native.ini": "[properties]\nopenblas_librarydir = '/nonexistent/openblas/lib'\n"}),
     Case("machine_file_librarydir_not_a_string", "dependency('openblas', method: 'system')", "error",
          ("openblas_librarydir", "42"), options=("--native-file", "{tmp}/native.ini"),
-         files={"native.ini": "[properties]\nopenblas_librarydir = 42\n"}, bug=MACHINE_FILE_TYPE),
+         files={"native.ini": "[properties]\nopenblas_librarydir = 42\n"}),
     # ---- broken installs -------------------------------------------------------------
     Case("pc_library_file_missing", "dependency('openblas', method: 'pkg-config')", "error",
          ("openblas via pkg-config openblas", "cannot find /nonexistent/libopenblas.so"),
@@ -434,7 +411,7 @@ CASES = [
          found={"library": "{tmp}/a b/lib/libopenblasp-r0.3.21.so", "int_size": "4"}),
     Case("path_non_ascii_via_pkg_config", "dependency('openblas', method: 'pkg-config')", "error",
          ("pkg-config openblas",), env={"PKG_CONFIG_LIBDIR": "{tmp}/a b/ünï/lib/pkgconfig"},
-         prepare=prep_openblas_copy("a b/ünï"), bug=NON_ASCII_PC),
+         prepare=prep_openblas_copy("a b/ünï")),
     Case("path_non_ascii_via_machine_file", "dependency('openblas', method: 'system')", "found",
          options=("--native-file", "{tmp}/native.ini"), prepare=prep_openblas_copy("a b/ünï"),
          files={"native.ini": "[properties]\nopenblas_librarydir = '{tmp}/a b/ünï/lib'\n"},
@@ -446,10 +423,10 @@ CASES = [
     Case("mklroot_nowhere_wheel_still_found", "dependency('mkl')", "found", env={"MKLROOT": "/nonexistent/mkl"},
          needs_mkl=True, found={"method": "python", "int_size": "4"}),
     Case("mklroot_empty_dir", "dependency('mkl', method: 'pkg-config')", "error", ("MKLROOT",),
-         env={"MKLROOT": "{tmp}/mklroot", **PC}, bug=ROOT_NOT_NAMED, prepare=prep_dirs("mklroot", "pc")),
+         env={"MKLROOT": "{tmp}/mklroot", **PC}, prepare=prep_dirs("mklroot", "pc")),
     Case("armpl_dir_nowhere", "dependency('armpl', required: false)", "not-found",
          ("ARMPL_DIR=/nonexistent/armpl (not a directory)",), env={"ARMPL_DIR": "/nonexistent/armpl"},
-         check=one_warning("ARMPL_DIR=/nonexistent/armpl is not a directory"), bug=DOUBLE_WARNING),
+         check=one_warning("ARMPL_DIR=/nonexistent/armpl is not a directory")),
     # ---- tools and compilers ----------------------------------------------------------
     Case("no_pkg_config_program", "dependency('openblas', interface: 'ilp64')", "found",
          options=("--native-file", "{tmp}/native.ini"), files={"native.ini": NATIVE_BAD_TOOLS},
@@ -458,11 +435,11 @@ CASES = [
          options=("--native-file", "{tmp}/native.ini"), files={"native.ini": NATIVE_BAD_TOOLS},
          found={"vendor": "scipy-openblas", "method": "python", "int_size": "8"}),
     Case("no_pkg_config_program_method_pkg_config", "dependency('openblas', method: 'pkg-config')", "error",
-         ("/nonexistent/pkg-config",), env={"PKG_CONFIG": "/nonexistent/pkg-config"}, bug=TOOL_MISSING,
+         ("/nonexistent/pkg-config",), env={"PKG_CONFIG": "/nonexistent/pkg-config"},
          fix_call="dependency('openblas', method: 'system')"),
     Case("no_cmake_program_method_cmake", "dependency('openblas', method: 'cmake')", "error",
          ("/nonexistent/cmake",), options=("--native-file", "{tmp}/native.ini"),
-         files={"native.ini": NATIVE_BAD_TOOLS}, bug=TOOL_MISSING),
+         files={"native.ini": NATIVE_BAD_TOOLS}),
     # no C compiler in the project: one is detected just for the probes
     Case("fortran_only_project", "dependency('openblas', interface: 'ilp64')", "found", languages="'fortran'",
          fragments=("mesonbuild-blas: the project has no C compiler; probing with",),
@@ -477,9 +454,9 @@ CASES = [
          ("blas (lp64) not found", "cannot verify without a C compiler"), languages="'fortran'",
          env={"CC": "/nonexistent/cc"}),
     Case("cpp_only_project", "dependency('blas', interface: 'ilp64')", "found", languages="'cpp'",
-         found={"vendor": "scipy-openblas", "int_size": "8", "verified_by": "run"}, bug=CPP_ONLY),
+         found={"vendor": "scipy-openblas", "int_size": "8", "verified_by": "run"}),
     Case("cpp_only_project_optional", "dependency('openblas', required: false)", "found", languages="'cpp'",
-         found={"vendor": "openblas", "int_size": "4"}, bug=CPP_ONLY),
+         found={"vendor": "openblas", "int_size": "4"}),
     # cross build without exe_wrapper: link-only checks, honestly labelled
     Case("cross_no_wrapper_lying_pc_is_labelled_assumed",
          "dependency('openblas', interface: 'ilp64', method: 'pkg-config')", "found",
@@ -626,8 +603,6 @@ def test_torn_and_foreign_cache_entries_are_probed_again(tmp_path: Path) -> None
         assert json.loads(entry.read_text())["format"], entry  # rewritten whole
 
 
-@pytest.mark.xfail(strict=True, reason="a damaged cached probe object (blas_probe-*.o) is never rebuilt: every "
-                   "candidate is rejected with 'probe failed to build/run: ... file too short'")
 def test_damaged_cached_probe_object_is_rebuilt(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     env = {"MESONBUILD_BLAS_CACHE_DIR": str(cache)}
@@ -667,8 +642,6 @@ def _shadowing_dir(tmp_path: Path) -> Path:
     return shadow
 
 
-@pytest.mark.xfail(strict=True, reason="when LD_LIBRARY_PATH makes another file serve dgemm_ at run time, the "
-                   "rejection ('dgemm_ uses 8-byte integers') does not say which file ran")
 def test_shadowed_library_rejection_names_the_file_that_ran(tmp_path: Path) -> None:
     shadow = _shadowing_dir(tmp_path)
     src = write_project(tmp_path / "src", project("dependency('openblas', method: 'pkg-config')"))
@@ -678,9 +651,6 @@ def test_shadowed_library_rejection_names_the_file_that_ran(tmp_path: Path) -> N
     assert str(shadow) in line or "libopenblas64p-r0.3.21.so" in line, line
 
 
-@pytest.mark.xfail(strict=True, reason="the probe cache ignores the loader environment: with a warm cache, "
-                   "LD_LIBRARY_PATH serving another library gives the old answer (found), with a cold cache the "
-                   "same configure rejects it")
 def test_cached_answer_does_not_depend_on_cache_state(tmp_path: Path) -> None:
     shadow = _shadowing_dir(tmp_path)
     cache = str(tmp_path / "cache")

@@ -14,6 +14,7 @@ from typing import Any
 
 from mesonbuild import mlog
 from mesonbuild.dependencies.base import DependencyException, ExternalDependency
+from mesonbuild.mesonlib import version_compare_many
 
 from .. import vendors
 from ..errors import BlasError
@@ -127,13 +128,19 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         self.blas_tried: list[str] = []
         self.blas_header_dir = ""
         self.blas_looked_up: list[str] = []
+        self.blas_roots: dict[str, list[tuple[str, str]]] = {}
         options = CURRENT_OPTIONS[-1] if CURRENT_OPTIONS else ProjectOptions()
         modules = list(kwargs.get("modules") or [])
         try:
-            request = build_request(name, modules, options, compat.method_value(kwargs.get("method")))
-        except BlasError as e:
-            raise DependencyException(str(e)) from None
-        self._search(request, kwargs)
+            try:
+                request = build_request(name, modules, options, compat.method_value(kwargs.get("method")))
+            except BlasError as e:
+                raise DependencyException(str(e)) from None
+            self._search(request, kwargs)
+        except DependencyException as e:
+            if not self.required:  # Meson only debug-logs exceptions of optional lookups
+                mlog.log(LOG_PREFIX, f"{name} not found:", str(e))
+            raise
 
     # ---- search -----------------------------------------------------------
     def _in_builtin_order(self, vendor: vendors.Vendor, request: Request) -> bool:
@@ -172,6 +179,14 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
                     if paired is not None:
                         cand, outcome = paired
                         what = f"{vendor.name} via {cand.label}"
+                if not isinstance(outcome, Rejection) and self.version_reqs:
+                    version = outcome.version or cand.version
+                    if not version or not version_compare_many(version, self.version_reqs)[0]:
+                        outcome = Rejection(f"version {version or 'unknown'} does not satisfy "
+                                            f"{' '.join(self.version_reqs)}")
+                if isinstance(outcome, Rejection) and request.symbol_suffix is not None:
+                    outcome = Rejection(f"{outcome.reason} (symbol suffix {request.symbol_suffix!r} given by "
+                                        f"the blas-symbol-suffix option; 'auto' detects it)")
                 if isinstance(outcome, Rejection):
                     self.blas_tried.append(f"{what}: {outcome.reason}")
                     mlog.log(LOG_PREFIX, f"rejected {what}:", outcome.reason)
@@ -184,7 +199,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
             if not found_any:
                 looked = "; ".join(self.blas_looked_up) or (
                     f"no {request.interface} build of {vendor.name} is known" if request.method == "auto"
-                    else f"method {request.method} does not apply")
+                    else f"{vendor.name} has no {request.method} lookup; its methods: {', '.join(vendor.methods)}")
                 self.blas_tried.append(f"{vendor.name} ({looked}: not found)")
             self.blas_looked_up = []
         if accepted:
@@ -200,7 +215,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         else:
             tried = "; ".join(self.blas_tried) or "nothing (no vendor applies)"
             raise DependencyException(
-                f"{request.describe()} not found. Tried: {tried}. Hint: {self._hint(request)}")
+                f"{request.describe()} not found. Tried: {tried}. (hint: {self._hint(request)})")
 
     def _paired(self, vendor: vendors.Vendor, request: Request, cand: Candidate,
                 toolchain: Toolchain) -> tuple[Candidate, BlasInfo | Rejection] | None:
@@ -258,11 +273,13 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
     def _hint(self, request: Request) -> str:
         hints = [v.install_hint.get(request.interface, "") for n in request.vendors
                  if (v := vendors.BY_NAME.get(n)) is not None]
-        text = "; ".join(h for h in hints if h)
+        text = "; ".join(dict.fromkeys(h for h in hints if h))
+        parts = [f"install one of: {text}" if text else "install a BLAS library"]
+        if request.method != "auto":
+            parts.append("drop the method: keyword to try every lookup")
         other = vendors.LP64 if request.interface == vendors.ILP64 else vendors.ILP64
-        if text:
-            return f"install one of: {text}; or ask for interface: '{other}'"
-        return f"install a BLAS library, or ask for interface: '{other}'"
+        parts.append(f"ask for interface: '{other}'")
+        return "; or ".join(parts)
 
     def _methods(self, vendor: vendors.Vendor, request: Request) -> list[str]:
         if request.method == "auto":
@@ -292,8 +309,9 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         for pc_name in pc_names:
             try:
                 dep = PkgConfigDependency(pc_name, self.env, sub)
-            except DependencyException as e:
-                mlog.debug(f"{LOG_PREFIX} {label}: {e}")
+            except Exception as e:  # a broken .pc (or pkgconf output Meson cannot decode): skip it
+                mlog.log(LOG_PREFIX, f"{label}: pkg-config lookup failed: {e}")
+                self.blas_tried.append(f"{label}: pkg-config lookup failed: {e}")
                 return None
             if not dep.found():
                 return None
@@ -306,14 +324,37 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
     def _pkgconfig_entries(self, vendor: vendors.Vendor, request: Request) -> list[tuple[tuple[str, ...], Any]]:
         return vendor.pkgconfig_entries(request.interface, request.threading, request.sdl, bool(self.static))
 
+    def _configured_tool(self, name: str) -> str:
+        """How the machine file / environment names a tool, for messages ('' when by default)."""
+        try:
+            entry = self.env.binaries[self.for_machine].lookup_entry(name)
+        except Exception:  # older/newer binary tables: fall back to the plain name
+            entry = None
+        return repr(" ".join(entry)) if entry else repr(name)
+
+    def _pkgconfig_program_missing(self) -> bool:
+        from mesonbuild.dependencies.pkgconfig import PkgConfigInterface
+        try:
+            return PkgConfigInterface.instance(self.env, self.for_machine, silent=True) is None
+        except Exception:  # treat an unusable pkg-config like a missing one
+            return True
+
     def _pkgconfig_candidates(self, vendor: vendors.Vendor, request: Request, kwargs: Any) -> Iterator[Candidate]:
         entries = self._pkgconfig_entries(vendor, request)
         if not entries:
             return
+        if self._pkgconfig_program_missing():
+            self.blas_looked_up.append(
+                f"pkg-config (the pkg-config program {self._configured_tool('pkg-config')} was not found: install "
+                f"pkgconf, or fix PKG_CONFIG / the pkg-config entry of the machine file)")
+            return
         self.blas_looked_up.append("pkg-config " + ", ".join(" + ".join(names) for names, _ in entries))
-        for root in self._env_roots(vendor):
-            for sub in vendor.root_pkgconfig_dirs:
-                yield from self._pc_files_in(os.path.join(root, sub), entries, kwargs, "pkg-config", vendor)
+        for var, root in self._env_roots(vendor):
+            dirs = [os.path.join(root, sub) for sub in vendor.root_pkgconfig_dirs]
+            found = [c for d in dirs for c in self._pc_files_in(d, entries, kwargs, "pkg-config", vendor)]
+            if not found:
+                self.blas_looked_up.append(f"{var}={root} (no matching .pc file in {', '.join(dirs)})")
+            yield from found
         for names, variant in entries:
             cand = self._pkgconfig(names, kwargs, "pkg-config", "pkg-config " + " + ".join(names))
             if cand is not None:
@@ -362,14 +403,23 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         packages = vendor.cmake.get(request.interface, ())
         if not packages:
             return
-        self.blas_looked_up.append("CMake " + ", ".join(packages))
+        from mesonbuild.cmake import CMakeExecutor
         from mesonbuild.dependencies.cmake import CMakeDependency
+        try:
+            cmake_found = CMakeExecutor(self.env, ">=3.4", self.for_machine, silent=True).found()
+        except Exception:  # an unusable cmake counts as missing
+            cmake_found = False
+        if not cmake_found:
+            self.blas_looked_up.append(f"CMake (the cmake program {self._configured_tool('cmake')} was not found: "
+                                       f"install cmake, or fix the cmake entry of the machine file)")
+            return
+        self.blas_looked_up.append("CMake " + ", ".join(packages))
         sub = _lookup_kwargs(kwargs)
         for package in packages:
             try:
                 dep = CMakeDependency(package, self.env, sub)
-            except DependencyException as e:
-                mlog.debug(f"{LOG_PREFIX} CMake {package}: {e}")
+            except Exception as e:  # as for pkg-config: a broken package is skipped, not fatal
+                mlog.log(LOG_PREFIX, f"CMake {package}: lookup failed: {e}")
                 continue
             if dep.found():
                 cand = Candidate("cmake", f"CMake {package}", list(dep.get_compile_args()),
@@ -391,7 +441,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
             " ".join("-l" + lib for lib in libset) for libset in libsets))
         user_dirs, include_dirs = self._machine_file_dirs(vendor)
         extra = list(user_dirs)
-        for root in self._env_roots(vendor):
+        for _var, root in self._env_roots(vendor):
             extra += [d for sub in vendor.root_lib_dirs
                       if os.path.isdir(d := os.path.join(root, sub.format(IFACE=request.interface.upper())))]
         for base in self._default_lib_dirs():
@@ -419,8 +469,12 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
                 yield cand
 
     # ---- lookup helpers -----------------------------------------------------
-    def _env_roots(self, vendor: vendors.Vendor) -> list[str]:
-        roots = []
+    def _env_roots(self, vendor: vendors.Vendor) -> list[tuple[str, str]]:
+        """(variable, directory) of the vendor's install-root variables that are set (checked once)."""
+        if vendor.name in self.blas_roots:
+            return self.blas_roots[vendor.name]
+        roots: list[tuple[str, str]] = []
+        self.blas_roots[vendor.name] = roots
         for var in vendor.env_roots:
             root = os.environ.get(var)
             if not root:
@@ -429,7 +483,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
                 mlog.warning(f"{LOG_PREFIX} {var}={root} is not a directory; ignoring it")
                 self.blas_looked_up.append(f"{var}={root} (not a directory)")
                 continue
-            roots.append(root)
+            roots.append((var, root))
         return roots
 
     def _machine_file_dirs(self, vendor: vendors.Vendor) -> tuple[list[str], list[str]]:
@@ -439,7 +493,16 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         out: list[list[str]] = []
         for kind in ("librarydir", "includedir"):
             value = props.get(f"{key}_{kind}")
-            dirs = [value] if isinstance(value, str) else list(value or [])
+            if value is None:
+                dirs: list[Any] = []
+            elif isinstance(value, str):
+                dirs = [value]
+            elif isinstance(value, list):
+                dirs = value
+            else:
+                raise DependencyException(
+                    f"machine file property {key}_{kind} must be an absolute path (a string) or a list of them, "
+                    f"not {value!r} (hint: quote it, e.g. {key}_{kind} = '/opt/{key}/lib')")
             for d in dirs:
                 if not isinstance(d, str) or not os.path.isabs(d):
                     raise DependencyException(
@@ -488,8 +551,6 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         if compiler is None:
             return None
         cc = list(compiler.get_exelist())
-        if compiler.language == "cpp":
-            cc += ["-x", "c"]
         can_run = True
         wrapper: list[str] = []
         if self.env.need_exe_wrapper(self.for_machine):
@@ -506,6 +567,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
             can_run=can_run,
             run_wrapper=tuple(wrapper),
             gnu_ld=not machine.is_darwin() and not machine.is_windows(),
+            source_flags=("-x", "c") if compiler.language == "cpp" else (),
         )
 
     def _verify(self, vendor: vendors.Vendor, request: Request, cand: Candidate,
@@ -513,8 +575,6 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         schemes = vendor.schemes(request.interface, request.symbol_suffix)
         args = list(cand.compile_args)
         link = list(cand.link_args)
-        if toolchain.cc[-2:] == ("-x", "c"):
-            link = ["-x", "none", *link]
         link_threading = cand.threading or vendor.threading_default
         linked = linked_libraries(cand.link_args, self._default_lib_dirs())
         if not toolchain.can_run:

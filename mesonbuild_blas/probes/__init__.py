@@ -19,6 +19,10 @@ from pathlib import Path
 
 PROBE_SOURCE = Path(__file__).with_name("blas_probe.c")
 CACHE_FORMAT = 1
+#: environment variables that change which library a program loads: part of the cache key
+LOADER_ENV = ("LD_LIBRARY_PATH", "LD_PRELOAD", "DYLD_LIBRARY_PATH", "DYLD_FALLBACK_LIBRARY_PATH",
+              "DYLD_INSERT_LIBRARIES")
+
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,9 @@ class Toolchain:
     #: the linker's default search dirs; other dirs of absolute library paths get
     #: an rpath, as Meson gives programs in a build directory
     system_lib_dirs: tuple[str, ...] = ()
+    #: flags that make the driver compile a .c file as C (``-x c`` for a C++ driver);
+    #: used for compiling only, never in front of object files or libraries
+    source_flags: tuple[str, ...] = ()
 
 
 @dataclass
@@ -99,8 +106,9 @@ def default_cache_dir() -> Path:
 
 def cache_key(toolchain: Toolchain, compile_args: list[str], link_args: list[str], stdin: str) -> str:
     h = hashlib.sha256()
+    loader_env = [os.environ.get(var, "") for var in LOADER_ENV]
     payload = [CACHE_FORMAT, list(toolchain.cc), toolchain.identity, toolchain.run_wrapper,
-               toolchain.system_lib_dirs, compile_args, link_args, stdin, PROBE_SOURCE.read_text()]
+               toolchain.system_lib_dirs, compile_args, link_args, stdin, PROBE_SOURCE.read_text(), loader_env]
     h.update(json.dumps(payload).encode())
     return h.hexdigest()[:32]
 
@@ -125,6 +133,7 @@ def _write_cache(path: Path, output: str, data: ProbeData) -> None:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
         with os.fdopen(fd, "w") as f:
             json.dump({"format": CACHE_FORMAT, "output": output, "libraries": _library_stats(data)}, f)
+        os.chmod(tmp, 0o644)  # a cache shared between users stays readable
         os.replace(tmp, path)  # atomic: concurrent readers see old or new, never torn
     except OSError:
         pass  # the cache is an optimisation only
@@ -134,7 +143,8 @@ def _write_cache(path: Path, output: str, data: ProbeData) -> None:
 def compiler_library_dirs(cc: tuple[str, ...]) -> tuple[str, ...]:
     """The linker's default search dirs, from ``cc -print-search-dirs`` (gcc, clang)."""
     try:
-        out = subprocess.run([*cc, "-print-search-dirs"], capture_output=True, text=True, timeout=60).stdout
+        out = subprocess.run([*cc, "-print-search-dirs"], capture_output=True, timeout=60,
+                             encoding="utf-8", errors="replace").stdout
     except (OSError, subprocess.SubprocessError):
         return ()
     for line in out.splitlines():
@@ -174,8 +184,8 @@ def _probe_object(toolchain: Toolchain, compile_args: list[str], cache_dir: Path
     if obj.is_file():
         return obj
     built = Path(tmp) / "blas_probe.o"
-    proc = subprocess.run([*toolchain.cc, "-c", "-o", str(built), str(PROBE_SOURCE), *flags],
-                          capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run([*toolchain.cc, *toolchain.source_flags, "-c", "-o", str(built), str(PROBE_SOURCE),
+                           *flags], capture_output=True, timeout=timeout, encoding="utf-8", errors="replace")
     if proc.returncode != 0:
         raise ProbeBuildError(_first_error(proc.stderr) or f"compiler exited with {proc.returncode}")
     try:
@@ -183,6 +193,7 @@ def _probe_object(toolchain: Toolchain, compile_args: list[str], cache_dir: Path
         fd, staged = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=".o")
         os.close(fd)
         shutil.copyfile(built, staged)
+        os.chmod(staged, 0o644)
         os.replace(staged, obj)  # atomic for concurrent configures
     except OSError:
         return built  # read-only cache: use it from the temporary directory
@@ -219,19 +230,25 @@ def run_probe(
         return cached
     with tempfile.TemporaryDirectory(prefix="mesonbuild-blas-probe-") as tmp:
         exe = os.path.join(tmp, "blas_probe")
+        link_cmd = ["-o", exe]
+        extra = ["-Wl,--no-as-needed"] if toolchain.gnu_ld else []
+        extra += link_args
+        extra += [f"-Wl,-rpath,{d}" for d in build_rpath_dirs(link_args, toolchain.system_lib_dirs)]
         obj = _probe_object(toolchain, compile_args, cache_dir, tmp, timeout)
-        cmd = [*toolchain.cc, "-o", exe, str(obj), *compile_args]
-        if toolchain.gnu_ld:
-            cmd.append("-Wl,--no-as-needed")
-        cmd += link_args
-        cmd += [f"-Wl,-rpath,{d}" for d in build_rpath_dirs(link_args, toolchain.system_lib_dirs)]
-        build = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        build = subprocess.run([*toolchain.cc, *link_cmd, str(obj), *compile_args, *extra],
+                               capture_output=True, timeout=timeout, encoding="utf-8", errors="replace")
+        if build.returncode != 0 and obj.parent == cache_dir:
+            # a damaged cached object must not poison every later configure: rebuild it once
+            obj.unlink(missing_ok=True)
+            obj = _probe_object(toolchain, compile_args, cache_dir, tmp, timeout)
+            build = subprocess.run([*toolchain.cc, *link_cmd, str(obj), *compile_args, *extra],
+                                   capture_output=True, timeout=timeout, encoding="utf-8", errors="replace")
         if build.returncode != 0:
             raise ProbeBuildError(_first_error(build.stderr) or f"compiler exited with {build.returncode}")
         env = dict(os.environ)
         env.update(dict(toolchain.extra_env))
         run = subprocess.run([*toolchain.run_wrapper, exe], input=stdin, capture_output=True,
-                             text=True, timeout=timeout, env=env)
+                             timeout=timeout, env=env, encoding="utf-8", errors="replace")
         data = parse_output(run.stdout)
         if not data.complete:
             detail = _first_error(run.stderr) or f"exit status {run.returncode}"
@@ -258,8 +275,10 @@ def link_probe(
     with tempfile.TemporaryDirectory(prefix="mesonbuild-blas-link-") as tmp:
         src = os.path.join(tmp, "link_probe.c")
         Path(src).write_text(source)
-        cmd = [*toolchain.cc, "-o", os.path.join(tmp, "link_probe"), src, *compile_args, *link_args]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        after_source = ["-x", "none"] if toolchain.source_flags else []
+        cmd = [*toolchain.cc, "-o", os.path.join(tmp, "link_probe"), *toolchain.source_flags, src, *after_source,
+               *compile_args, *link_args]
+        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, encoding="utf-8", errors="replace")
     return proc.returncode == 0
 
 

@@ -71,7 +71,9 @@ def choose_scheme(
             return i, scheme
         mismatches.append(f"{scheme.fortran('dgemm')} uses {_width_name(width)}")
     if mismatches:
-        return Rejection(f"{'; '.join(mismatches)} but {interface} was requested")
+        ran = sorted({os.path.realpath(f) for i in range(len(schemes))
+                      if (f := data.file_of(scheme_id(i), "dgemm"))})
+        return Rejection(f"{'; '.join(mismatches)} but {interface} was requested (ran {', '.join(ran)})")
     tried = ", ".join(s.fortran("dgemm") for s in schemes)
     return Rejection(f"none of the symbols {tried} is defined")
 
