@@ -314,6 +314,10 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
                 self.blas_tried.append(f"{label}: pkg-config lookup failed: {e}")
                 return None
             if not dep.found():
+                reason = self._pkgconfig_reason(pc_name)
+                if reason:  # found but unusable: say why instead of "not found"
+                    mlog.log(LOG_PREFIX, f"{label}: {reason}")
+                    self.blas_tried.append(f"{label}: {reason}")
                 return None
             cand.compile_args += [a for a in dep.get_compile_args() if a not in cand.compile_args]
             cand.link_args += list(dep.get_link_args())
@@ -331,6 +335,17 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         except Exception:  # older/newer binary tables: fall back to the plain name
             entry = None
         return repr(" ".join(entry)) if entry else repr(name)
+
+    def _pkgconfig_reason(self, pc_name: str) -> str:
+        """pkg-config's own reason when a .pc exists but cannot be used (a missing Requires:)."""
+        from mesonbuild.dependencies.pkgconfig import PkgConfigInterface
+        try:
+            pkgconfig = PkgConfigInterface.instance(self.env, self.for_machine, silent=True)
+            _rc, out, err = pkgconfig._call_pkgbin(["--print-errors", "--exists", pc_name])
+        except Exception:  # no pkg-config, or another implementation: no detail to add
+            return ""
+        return next((line.strip() for line in (err + out).splitlines()
+                     if "required by '" in line and "virtual:world" not in line), "")
 
     def _pkgconfig_program_missing(self) -> bool:
         from mesonbuild.dependencies.pkgconfig import PkgConfigInterface
