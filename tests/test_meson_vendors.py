@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import meson_blas, write_project
+from conftest import meson_blas, run, write_project
 
 pytestmark = pytest.mark.meson
 
@@ -151,3 +151,24 @@ message('BLIS', b.get_variable('library'))
     assert result.messages("MKL") == [["pkg-config", f"{sys.prefix}/lib/libmkl_intel_ilp64.so.3"]]
     # linked from the pthread directory with Meson's build rpath: the pthread build runs
     assert result.messages("BLIS") == [[f"{A}/blis-pthread/libblis.so.4"]]
+
+
+def test_static_openblas_is_probed_from_the_archive(tmp_path: Path) -> None:
+    """static: true links the .a; the probe must pull the probed symbols out of the archive."""
+    src = write_project(tmp_path / "src", """project('static', 'c')
+d = dependency('openblas', static: true)
+message('S', d.get_variable('method'), d.get_variable('library'), d.get_variable('int_size'))
+executable('axpy', 'axpy.c', dependencies: d)
+""", {"axpy.c": """#include <blas_mangling.h>
+void BLAS_FUNC(daxpy)(const blas_int *, const double *, const double *, const blas_int *, double *,
+                      const blas_int *);
+int main(void) { double x[1] = {1}, y[1] = {1}, a = 2; blas_int n = 1;
+                 BLAS_FUNC(daxpy)(&n, &a, x, &n, y, &n); return y[0] == 3 ? 0 : 1; }
+"""})
+    build = src / "build"
+    result = meson_blas("setup", str(build), str(src))
+    assert result.returncode == 0, result.output
+    assert result.messages("S") == [["pkg-config", f"{A}/openblas-pthread/libopenblasp-r0.3.21.a", "4"]]
+    assert meson_blas("compile", "-C", str(build)).returncode == 0
+    assert run([str(build / "axpy")]).returncode == 0
+    assert "openblas" not in run(["ldd", str(build / "axpy")]).stdout  # really static

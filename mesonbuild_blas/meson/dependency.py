@@ -19,7 +19,7 @@ from mesonbuild.mesonlib import version_compare_many
 from .. import vendors
 from ..errors import BlasError
 from ..header import header_digest, render_header
-from ..probes import ProbeBuildError, Toolchain, link_probe, run_probe
+from ..probes import STATIC, ProbeBuildError, Toolchain, link_probe, run_probe
 from ..probes.interpret import Rejection, interpret, interpret_linked, probe_input
 from ..request import ProjectOptions, Request, build_request
 from ..result import BlasInfo
@@ -613,11 +613,16 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
                                 cblas_header=vendor.cblas_header, link_threading=link_threading)
         if isinstance(outcome, Rejection):
             return outcome
+        if outcome.library == STATIC:  # linked into the program: name the archive that provided it
+            archives = [f for f in linked if f.endswith(".a")]
+            outcome = dataclasses.replace(outcome, library=archives[0] if archives else "",
+                                          notes=(*outcome.notes, "statically linked"))
         wanted = request.threading_layer
         if wanted and outcome.threading != wanted:
             return Rejection(f"its threading layer is {outcome.threading}, threading: {request.threading} "
                              f"was requested")
-        if linked and outcome.library and outcome.verified_by == "run" and outcome.library not in linked:
+        if linked and outcome.library and outcome.verified_by == "run" and outcome.library not in linked \
+                and "statically linked" not in outcome.notes:
             note = (f"linked against {', '.join(linked)} but dgemm runs from {outcome.library} "
                     f"(a same-named library wins at run time)")
             mlog.log(LOG_PREFIX, f"{vendor.name} via {cand.label}:", note)

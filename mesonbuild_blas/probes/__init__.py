@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PROBE_SOURCE = Path(__file__).with_name("blas_probe.c")
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  #: bump when how a probe is built or what it reports changes
+#: the "library file" of symbols linked statically into the probe program
+STATIC = "(static)"
 #: environment variables that change which library a program loads: part of the cache key
 LOADER_ENV = ("LD_LIBRARY_PATH", "LD_PRELOAD", "DYLD_LIBRARY_PATH", "DYLD_FALLBACK_LIBRARY_PATH",
               "DYLD_INSERT_LIBRARIES")
@@ -87,7 +89,7 @@ def parse_output(text: str) -> ProbeData:
 def _library_stats(data: ProbeData) -> dict[str, list[int]]:
     stats: dict[str, list[int]] = {}
     for _symbol, found, file in data.symbols.values():
-        if found and file and file not in stats:
+        if found and file and file != STATIC and file not in stats:
             try:
                 st = os.stat(file)
             except OSError:
@@ -232,6 +234,11 @@ def run_probe(
         exe = os.path.join(tmp, "blas_probe")
         link_cmd = ["-o", exe]
         extra = ["-Wl,--no-as-needed"] if toolchain.gnu_ld else []
+        if toolchain.gnu_ld and any(a.endswith(".a") for a in link_args):
+            # static archives only contribute objects something references: reference every
+            # spelling the probe looks up, and export them so dlsym() finds them in the program
+            symbols = sorted({line.split()[2] for line in stdin.splitlines() if len(line.split()) == 3})
+            extra += [f"-Wl,-u,{sym}" for sym in symbols] + ["-Wl,--export-dynamic"]
         extra += link_args
         extra += [f"-Wl,-rpath,{d}" for d in build_rpath_dirs(link_args, toolchain.system_lib_dirs)]
         obj = _probe_object(toolchain, compile_args, cache_dir, tmp, timeout)
@@ -249,11 +256,13 @@ def run_probe(
         env.update(dict(toolchain.extra_env))
         run = subprocess.run([*toolchain.run_wrapper, exe], input=stdin, capture_output=True,
                              timeout=timeout, env=env, encoding="utf-8", errors="replace")
-        data = parse_output(run.stdout)
+        # symbols linked into the program itself (static archives) are reported as STATIC
+        output = run.stdout.replace(f" {exe}\n", f" {STATIC}\n")
+        data = parse_output(output)
         if not data.complete:
             detail = _first_error(run.stderr) or f"exit status {run.returncode}"
             raise ProbeBuildError(f"probe did not run to completion: {detail}")
-    _write_cache(cache_file, run.stdout, data)
+    _write_cache(cache_file, output, data)
     return data
 
 

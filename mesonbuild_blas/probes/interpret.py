@@ -11,7 +11,7 @@ from typing import Any
 from .. import vendors
 from ..naming import Scheme
 from ..result import BlasInfo
-from . import ProbeData
+from . import STATIC, ProbeData
 
 #: role → routine name, decorated with the Fortran rule
 FORTRAN_ROLES = {"dgemm": "dgemm", "daxpy": "daxpy", "sdot": "sdot", "cdotc": "cdotc",
@@ -71,7 +71,7 @@ def choose_scheme(
             return i, scheme
         mismatches.append(f"{scheme.fortran('dgemm')} uses {_width_name(width)}")
     if mismatches:
-        ran = sorted({os.path.realpath(f) for i in range(len(schemes))
+        ran = sorted({f if f == STATIC else os.path.realpath(f) for i in range(len(schemes))
                       if (f := data.file_of(scheme_id(i), "dgemm"))})
         return Rejection(f"{'; '.join(mismatches)} but {interface} was requested (ran {', '.join(ran)})")
     tried = ", ".join(s.fortran("dgemm") for s in schemes)
@@ -177,7 +177,7 @@ def interpret(
                       threading=threading,
                       lapack_version=ilaver if has["lapack"] else "",
                       method=method,
-                      library=os.path.realpath(library) if library else "",
+                      library=os.path.realpath(library) if library and library != STATIC else library,
                       verified_by="run",
                       version=version,
                       int_size_verified_by="run",
