@@ -1,0 +1,58 @@
+"""SciPy's own meson.build calls, as the reference consumer (issue: every vendor)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import meson_blas, write_project
+
+pytestmark = pytest.mark.meson
+
+
+def write_scipy_openblas_pc(where: Path, module: str) -> Path:
+    """The .pc file SciPy's CI writes with `python -c 'import scipy_openblas64 as m; m.get_pkg_config()'`."""
+    where.mkdir(parents=True, exist_ok=True)
+    text = subprocess.run([sys.executable, "-c", f"import {module} as m; print(m.get_pkg_config())"],
+                          check=True, capture_output=True, text=True).stdout
+    (where / "scipy-openblas.pc").write_text(text)
+    return where
+
+
+def test_scipy_style_calls(tmp_path: Path) -> None:
+    pc = write_scipy_openblas_pc(tmp_path / "pc64", "scipy_openblas64")
+    src = write_project(tmp_path / "src", """project('scipy-like', 'c')
+blas_name = 'scipy-openblas'
+blas = dependency(blas_name, method: 'pkg-config', modules: ['interface: ilp64'])
+message('PC', blas.name(), blas.get_variable('method'), blas.get_variable('symbol_suffix', default_value: ''),
+        'openblas' in blas.name())
+lp = dependency('openblas', modules: ['interface: lp64'])
+message('LP', lp.name(), 'openblas' in lp.name(), lp.get_variable('symbol_suffix', default_value: ''))
+mkl = dependency('mkl', modules: ['interface: ilp64', 'threading: seq'])
+message('MKL', mkl.name().startswith('mkl'), mkl.get_variable('threading'), mkl.get_variable('int_size'))
+rt = dependency('mkl', modules: ['sdl: true'])
+message('RT', rt.name().startswith('mkl'), rt.get_variable('interface'), rt.get_variable('fortran_abi'))
+""")
+    result = meson_blas("setup", str(src / "build"), str(src), env={"PKG_CONFIG_PATH": str(pc)})
+    assert result.returncode == 0, result.output
+    assert result.messages("PC") == [["scipy-openblas", "pkg-config", "64_", "true"]]
+    assert result.messages("LP") == [["openblas", "true", ""]]
+    assert result.messages("MKL") == [["true", "sequential", "8"]]
+    assert result.messages("RT") == [["true", "lp64", "g77"]]
+
+
+def test_both_scipy_openblas_pc_files_on_the_path_are_told_apart(tmp_path: Path) -> None:
+    """Both wheels' .pc files are called scipy-openblas.pc; the first on the path wins, and the
+    probe refuses it for the interface it does not have."""
+    pc32 = write_scipy_openblas_pc(tmp_path / "pc32", "scipy_openblas32")
+    pc64 = write_scipy_openblas_pc(tmp_path / "pc64", "scipy_openblas64")
+    src = write_project(tmp_path / "src", """project('both', 'c')
+d = dependency('scipy-openblas', method: 'pkg-config', interface: 'ilp64', required: false)
+message('F', d.found())
+""")
+    result = meson_blas("setup", str(src / "build"), str(src), env={"PKG_CONFIG_PATH": f"{pc32}:{pc64}"})
+    assert result.returncode == 0, result.output
+    assert result.messages("F") == [["false"]]
+    assert "scipy_dgemm_64_" in result.stdout  # it looked for the ILP64 spelling in the LP64 library
