@@ -152,11 +152,12 @@ class BenchTarget:
     system_lib_dirs: tuple[str, ...] = ()
 
 
-def target_from_info(info: BlasInfo, compile_args: Sequence[str], link_args: Sequence[str]) -> BenchTarget:
+def target_from_info(info: BlasInfo, compile_args: Sequence[str], link_args: Sequence[str],
+                     system_lib_dirs: Sequence[str] = ()) -> BenchTarget:
     """The bench target for a dependency the plugin found."""
     threading = info.threading if info.threading in ("pthreads", "openmp", "sequential") else "unknown"
     return BenchTarget(info.vendor, info.interface, info.library, tuple(compile_args), tuple(link_args),
-                       info.fortran_symbol_dgemm, info.int_size, threading)
+                       info.fortran_symbol_dgemm, info.int_size, threading, tuple(system_lib_dirs))
 
 
 @dataclass(frozen=True)

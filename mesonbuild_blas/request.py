@@ -111,9 +111,6 @@ def _check_vendor_names(names: tuple[str, ...], what: str) -> tuple[str, ...]:
         if low == "blas":  # numpy/SciPy: the generic system libblas
             low = "netlib"
         vendor = vendors.lookup(low)
-        if vendor is None and low in vendors.PLANNED:
-            out.append(low)  # reported as "not supported by this version" by the search
-            continue
         if vendor is None:
             known = ", ".join(v.name for v in vendors.VENDORS)
             raise BlasError(f"{what}: unknown BLAS vendor {n!r}", f"supported vendors: {known}")

@@ -363,9 +363,6 @@ GENERIC = {"blas": (), "lapack": ("lapack",), "cblas": ("cblas",), "lapacke": ("
 #: further with ``auto_systems``, ``auto_cpu_families`` and ``auto_needs_wheel``.
 DEFAULT_ORDER = ("scipy-openblas", "accelerate", "mkl", "openblas", "flexiblas", "blis", "atlas", "netlib")
 
-#: Vendors of the design that have no entry yet (none left): accepted in
-#: options and orders, reported as unsupported, never registered with Meson.
-PLANNED: tuple[str, ...] = ()
 
 #: Names the plugin registers with Meson.
 ALL_NAMES = tuple(GENERIC) + tuple(BY_NAME)

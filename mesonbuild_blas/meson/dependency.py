@@ -157,10 +157,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         builtin = request.name in vendors.GENERIC and request.order_source.startswith("built-in order")
         accepted: list[tuple[vendors.Vendor, Candidate, BlasInfo]] = []
         for vendor_name in request.vendors:
-            vendor = vendors.BY_NAME.get(vendor_name)
-            if vendor is None:
-                self.blas_tried.append(f"{vendor_name} (not supported by this version of mesonbuild-blas)")
-                continue
+            vendor = vendors.BY_NAME[vendor_name]  # build_request only returns known vendors
             if builtin and not self._in_builtin_order(vendor, request):
                 mlog.debug(f"{LOG_PREFIX} {vendor.name} is not in the built-in order on this machine")
                 continue
@@ -248,10 +245,8 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         """``info`` with ``dgemm_gflops`` measured, when the request asks for timing."""
         if not request.bench or info.verified_by != "run":
             return info
-        from ..bench import BenchError, BenchTarget, estimate_peak, run_bench
-        target = BenchTarget(info.vendor, info.interface, info.library, tuple(cand.compile_args),
-                             tuple(cand.link_args), info.fortran_symbol_dgemm, info.int_size, info.threading,
-                             tuple(self._default_lib_dirs()))
+        from ..bench import BenchError, estimate_peak, run_bench, target_from_info
+        target = target_from_info(info, cand.compile_args, cand.link_args, self._default_lib_dirs())
         compiler = self._c_compiler()
         cc = " ".join(compiler.get_exelist()) if compiler is not None else "cc"
         try:
