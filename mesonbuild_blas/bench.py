@@ -21,98 +21,26 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from .probes import build_rpath_dirs, compiler_library_dirs
 from .result import BlasInfo
-from .vendors import lookup
+from .vendors import VendorAdvice, lookup
 
 BENCH_SOURCE = Path(__file__).parent / "probes" / "dgemm_bench.c"
 
-# ---------------------------------------------------------------------------------------------
-# Vendor advice, as data.  Keys are vendor names of vendors.py (planned ones included).
+def _advice(vendor: str) -> VendorAdvice | None:
+    """The vendor entry's performance advice (vendors.py), if any."""
+    entry = lookup(vendor)
+    return entry.bench_advice if entry is not None else None
 
 
-@dataclass(frozen=True)
-class VendorAdvice:
-    """What to tell the user when a vendor's library is slow on this machine."""
-
-    display: str  #: name used in messages
-    #: environment variable that overrides the library's own kernel choice ("" when none)
-    env: str = ""
-    #: probe fact naming the kernel set the library selected ("corename", "blis_arch")
-    kernel_fact: str = ""
-    #: kernel set (lower case) → vector width in bits its double-precision kernels use
-    kernel_bits: Mapping[str, int] = field(default_factory=dict)
-    #: CPU ISA level (see :data:`ISA_BITS`) → kernel set to suggest, best first
-    suggest: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    #: probe fact listing ``id:name`` pairs when ``env`` takes a numeric id (BLIS arch_t)
-    numeric_ids: str = ""
-    #: remedy when a kernel set can be suggested; fields {env} {value} {kernel}
-    remedy: str = ""
-    #: remedy otherwise; field {env}
-    fallback: str = ""
+def _is_yardstick(vendor: str) -> bool:
+    entry = lookup(vendor)
+    return entry is not None and entry.bench_yardstick
 
 
-_BLIS_KERNEL_BITS = {
-    "skx": 512, "knl": 512, "zen4": 512, "zen5": 512, "sapphirerapids": 512,
-    "haswell": 256, "zen": 256, "zen2": 256, "zen3": 256, "sandybridge": 256,
-    "excavator": 256, "steamroller": 256, "piledriver": 256, "bulldozer": 256,
-    "penryn": 128, "cortexa57": 128, "cortexa53": 128, "firestorm": 128, "thunderx2": 128,
-    "generic": 64,
-}
-_OPENBLAS_KERNEL_BITS = {
-    "skylakex": 512, "cooperlake": 512, "sapphirerapids": 512,
-    "haswell": 256, "zen": 256, "sandybridge": 256, "excavator": 256, "steamroller": 256,
-    "piledriver": 256, "bulldozer": 256,
-    "nehalem": 128, "core2": 128, "penryn": 128, "dunnington": 128, "prescott": 128, "atom": 128,
-    "barcelona": 128, "opteron": 128, "neoversen1": 128, "cortexa57": 128, "armv8": 128,
-}
-_BLIS = VendorAdvice(
-    display="BLIS",
-    env="BLIS_ARCH_TYPE",
-    kernel_fact="blis_arch",
-    kernel_bits=_BLIS_KERNEL_BITS,
-    suggest={"avx512": ("skx",), "avx2": ("haswell",), "avx": ("sandybridge",)},
-    numeric_ids="blis_archs",
-    remedy="set {env}={value} (its {kernel} kernels; the numeric arch_t id of this BLIS build) or upgrade BLIS",
-    fallback="set {env} to the arch_t id of a kernel set matching this CPU, or upgrade BLIS",
-)
-_OPENBLAS = VendorAdvice(
-    display="OpenBLAS",
-    env="OPENBLAS_CORETYPE",
-    kernel_fact="corename",
-    kernel_bits=_OPENBLAS_KERNEL_BITS,
-    suggest={"avx512": ("SkylakeX",), "avx2": ("Haswell",), "avx": ("SandyBridge",)},
-    remedy="set {env}={value} (DYNAMIC_ARCH builds honour it) or upgrade OpenBLAS",
-    fallback="check {env} (DYNAMIC_ARCH builds) and OPENBLAS_NUM_THREADS, or upgrade OpenBLAS",
-)
-
-VENDOR_ADVICE: Mapping[str, VendorAdvice] = {
-    "blis": _BLIS,
-    "aocl": replace(_BLIS, display="AOCL-BLIS"),
-    "openblas": _OPENBLAS,
-    "scipy-openblas": replace(_OPENBLAS, display="scipy-openblas"),
-    "mkl": VendorAdvice(
-        display="MKL", env="MKL_ENABLE_INSTRUCTIONS",
-        fallback="MKL may take slow code paths on non-Intel CPUs; try {env}=AVX512 or AVX2, or another vendor",
-    ),
-    "atlas": VendorAdvice(
-        display="ATLAS",
-        fallback="ATLAS is tuned when it is built and distribution builds are generic; rebuild it on this machine",
-    ),
-    "netlib": VendorAdvice(display="reference BLAS", fallback="the reference BLAS is unoptimised; this is expected"),
-    "flexiblas": VendorAdvice(
-        display="FlexiBLAS", env="FLEXIBLAS", fallback="select a faster backend with {env}=<backend>",
-    ),
-    "accelerate": VendorAdvice(display="Accelerate"),
-    "armpl": VendorAdvice(display="Arm PL"),
-    "nvpl": VendorAdvice(display="NVPL"),
-}
-
-#: vendors whose best row is the yardstick for the others
-REFERENCE_VENDORS = ("openblas", "scipy-openblas")
 #: a row below this fraction of the best reference row (same n, threads) is reported
 SLOW_FRACTION = 0.40
 #: a multi-threaded row below this fraction of the 1-thread row (same target, n) is reported
@@ -204,7 +132,7 @@ class BenchRow:
     @property
     def kernel(self) -> str:
         """The kernel set the library selected at run time, when it says."""
-        advice = VENDOR_ADVICE.get(self.vendor)
+        advice = _advice(self.vendor)
         key = advice.kernel_fact if advice and advice.kernel_fact else ""
         value = self.fact(key) if key else (self.fact("corename") or self.fact("blis_arch"))
         return value.split(":", 1)[1] if ":" in value else value
@@ -549,7 +477,7 @@ def _same_file(a: str, b: str) -> bool:
 
 
 def _label(row: BenchRow) -> str:
-    advice = VENDOR_ADVICE.get(row.vendor)
+    advice = _advice(row.vendor)
     name = advice.display if advice else row.vendor
     return f"{name} {row.version}".strip()
 
@@ -574,15 +502,15 @@ def _suggestion(advice: VendorAdvice, rows: Sequence[BenchRow], isa: str) -> tup
 def _slow_message(rows: Sequence[BenchRow], all_rows: Sequence[BenchRow], peak: PeakEstimate) -> str:
     """One message when a target is slow on this CPU; "" otherwise."""
     first = rows[0]
-    advice = VENDOR_ADVICE.get(first.vendor, VendorAdvice(display=first.vendor))
+    advice = _advice(first.vendor) or VendorAdvice(display=first.vendor)
     kernel = next((r.kernel for r in rows if r.kernel), "")
     kernel_bits = advice.kernel_bits.get(kernel.lower(), 0)
     narrow_kernel = 0 < kernel_bits < peak.vector_bits
 
     slow: list[tuple[BenchRow, BenchRow]] = []
-    if first.vendor not in REFERENCE_VENDORS:
+    if not _is_yardstick(first.vendor):
         for row in rows:
-            refs = [r for r in all_rows if r.vendor in REFERENCE_VENDORS and r.check == "ok"
+            refs = [r for r in all_rows if _is_yardstick(r.vendor) and r.check == "ok"
                     and (r.n, r.threads) == (row.n, row.threads)]
             if refs:
                 ref = max(refs, key=lambda r: r.gflops)

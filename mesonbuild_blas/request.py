@@ -108,8 +108,6 @@ def _check_vendor_names(names: tuple[str, ...], what: str) -> tuple[str, ...]:
     out = []
     for n in names:
         low = n.strip().lower()
-        if low == "blas":  # numpy/SciPy: the generic system libblas
-            low = "netlib"
         vendor = vendors.lookup(low)
         if vendor is None:
             known = ", ".join(v.name for v in vendors.VENDORS)

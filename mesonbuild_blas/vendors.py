@@ -15,7 +15,7 @@ and LAPACK ``.pc`` files).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .naming import Scheme
 
@@ -58,6 +58,28 @@ class Threading:
     names: tuple[str, ...]  #: spellings accepted in ``threading:`` / ``mkl-threading``
     token: str  #: replaces ``{threading}`` in pkg-config names
     layer: str  #: the ``threading`` variable it gives
+
+
+@dataclass(frozen=True)
+class VendorAdvice:
+    """What to tell the user when a vendor's library is slow on this machine."""
+
+    display: str  #: name used in messages
+    #: environment variable that overrides the library's own kernel choice ("" when none)
+    env: str = ""
+    #: probe fact naming the kernel set the library selected ("corename", "blis_arch")
+    kernel_fact: str = ""
+    #: kernel set (lower case) → vector width in bits its double-precision kernels use
+    kernel_bits: Mapping[str, int] = field(default_factory=dict)
+    #: CPU ISA level (see ``bench.ISA_BITS``) → kernel set to suggest, best first
+    suggest: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: probe fact listing ``id:name`` pairs when ``env`` takes a numeric id (BLIS arch_t)
+    numeric_ids: str = ""
+    #: remedy when a kernel set can be suggested; fields {env} {value} {kernel}
+    remedy: str = ""
+    #: remedy otherwise; field {env}
+    fallback: str = ""
+
 
 
 @dataclass(frozen=True)
@@ -134,6 +156,10 @@ class Vendor:
     cblas_index_type: str = "size_t"
     #: what to install, per interface, shown when nothing was found
     install_hint: Mapping[str, str] = field(default_factory=dict)
+    #: what ``mesonbuild-blas bench`` says when this vendor's library is slow here
+    bench_advice: VendorAdvice | None = None
+    #: its best benchmark row is the yardstick other vendors are compared with
+    bench_yardstick: bool = False
     #: project option values that mean this vendor (besides ``name``)
     aliases: tuple[str, ...] = ()
 
@@ -183,6 +209,41 @@ _BLIS_INFO = (
 )
 _BLIS_THREADING = (("openmp", "1", "openmp"), ("pthreads", "1", "pthreads"), ("openmp", "0", "sequential"))
 
+_BLIS_KERNEL_BITS = {
+    "skx": 512, "knl": 512, "zen4": 512, "zen5": 512, "sapphirerapids": 512,
+    "haswell": 256, "zen": 256, "zen2": 256, "zen3": 256, "sandybridge": 256,
+    "excavator": 256, "steamroller": 256, "piledriver": 256, "bulldozer": 256,
+    "penryn": 128, "cortexa57": 128, "cortexa53": 128, "firestorm": 128, "thunderx2": 128,
+    "generic": 64,
+}
+_OPENBLAS_KERNEL_BITS = {
+    "skylakex": 512, "cooperlake": 512, "sapphirerapids": 512,
+    "haswell": 256, "zen": 256, "sandybridge": 256, "excavator": 256, "steamroller": 256,
+    "piledriver": 256, "bulldozer": 256,
+    "nehalem": 128, "core2": 128, "penryn": 128, "dunnington": 128, "prescott": 128, "atom": 128,
+    "barcelona": 128, "opteron": 128, "neoversen1": 128, "cortexa57": 128, "armv8": 128,
+}
+_BLIS = VendorAdvice(
+    display="BLIS",
+    env="BLIS_ARCH_TYPE",
+    kernel_fact="blis_arch",
+    kernel_bits=_BLIS_KERNEL_BITS,
+    suggest={"avx512": ("skx",), "avx2": ("haswell",), "avx": ("sandybridge",)},
+    numeric_ids="blis_archs",
+    remedy="set {env}={value} (its {kernel} kernels; the numeric arch_t id of this BLIS build) or upgrade BLIS",
+    fallback="set {env} to the arch_t id of a kernel set matching this CPU, or upgrade BLIS",
+)
+_OPENBLAS = VendorAdvice(
+    display="OpenBLAS",
+    env="OPENBLAS_CORETYPE",
+    kernel_fact="corename",
+    kernel_bits=_OPENBLAS_KERNEL_BITS,
+    suggest={"avx512": ("SkylakeX",), "avx2": ("Haswell",), "avx": ("SandyBridge",)},
+    remedy="set {env}={value} (DYNAMIC_ARCH builds honour it) or upgrade OpenBLAS",
+    fallback="check {env} (DYNAMIC_ARCH builds) and OPENBLAS_NUM_THREADS, or upgrade OpenBLAS",
+)
+
+
 VENDORS: tuple[Vendor, ...] = (
     Vendor(
         name="scipy-openblas",
@@ -202,6 +263,8 @@ VENDORS: tuple[Vendor, ...] = (
         methods=("python", "pkg-config"),
         auto_needs_wheel=True,
         install_hint={LP64: "pip install scipy-openblas32", ILP64: "pip install scipy-openblas64"},
+        bench_advice=replace(_OPENBLAS, display="scipy-openblas"),
+        bench_yardstick=True,
     ),
     Vendor(
         name="accelerate",
@@ -216,6 +279,7 @@ VENDORS: tuple[Vendor, ...] = (
         auto_systems=("darwin",),
         cblas_header="Accelerate/Accelerate.h",
         aliases=("veclib",),
+        bench_advice=VendorAdvice(display="Accelerate"),
     ),
     Vendor(
         name="mkl",
@@ -238,6 +302,10 @@ VENDORS: tuple[Vendor, ...] = (
         auto_cpu_families=("x86_64",),
         cblas_header="mkl_cblas.h",
         install_hint={LP64: "pip install mkl-devel", ILP64: "pip install mkl-devel"},
+        bench_advice=VendorAdvice(
+            display="MKL", env="MKL_ENABLE_INSTRUCTIONS",
+            fallback="MKL may take slow code paths on non-Intel CPUs; try {env}=AVX512 or AVX2, or another vendor",
+        ),
     ),
     Vendor(
         name="openblas",
@@ -253,6 +321,8 @@ VENDORS: tuple[Vendor, ...] = (
         methods=("pkg-config", "cmake", "system"),
         install_hint={LP64: "apt-get install libopenblas-dev",
                       ILP64: "apt-get install libopenblas64-dev"},
+        bench_advice=_OPENBLAS,
+        bench_yardstick=True,
     ),
     Vendor(
         name="flexiblas",
@@ -264,6 +334,8 @@ VENDORS: tuple[Vendor, ...] = (
               InfoCall("backend", "buf", "flexiblas_current_backend")),
         version_from=("version", r"(\d+\.\d+\.\d+)"),
         install_hint={LP64: "apt-get install libflexiblas-dev", ILP64: "dnf install flexiblas-devel"},
+        bench_advice=VendorAdvice(display="FlexiBLAS", env="FLEXIBLAS",
+                                  fallback="select a faster backend with {env}=<backend>"),
     ),
     Vendor(
         name="blis",
@@ -276,6 +348,7 @@ VENDORS: tuple[Vendor, ...] = (
         cblas_index_type="blas_int",
         blas_only=True,
         install_hint={LP64: "apt-get install libblis-dev", ILP64: "apt-get install libblis64-dev"},
+        bench_advice=_BLIS,
     ),
     Vendor(
         name="atlas",
@@ -285,6 +358,10 @@ VENDORS: tuple[Vendor, ...] = (
         system_subdirs={LP64: ("atlas",)},
         cblas_index_type="int",
         install_hint={LP64: "apt-get install libatlas-base-dev"},
+        bench_advice=VendorAdvice(
+            display="ATLAS",
+            fallback="ATLAS is tuned when it is built and distribution builds are generic; rebuild it on this machine",
+        ),
     ),
     Vendor(
         name="netlib",
@@ -301,7 +378,10 @@ VENDORS: tuple[Vendor, ...] = (
         methods=("system", "pkg-config"),
         install_hint={LP64: "apt-get install libblas-dev liblapack-dev liblapacke-dev",
                       ILP64: "apt-get install libblas64-dev liblapack64-dev liblapacke64-dev"},
-        aliases=("reference",),
+        # numpy/SciPy: the option value "blas" means the generic system libblas
+        aliases=("reference", "blas"),
+        bench_advice=VendorAdvice(display="reference BLAS",
+                                  fallback="the reference BLAS is unoptimised; this is expected"),
     ),
     Vendor(
         name="armpl",
@@ -319,6 +399,7 @@ VENDORS: tuple[Vendor, ...] = (
         cblas_header="armpl.h",
         install_hint={LP64: "install Arm Performance Libraries and set ARMPL_DIR",
                       ILP64: "install Arm Performance Libraries and set ARMPL_DIR"},
+        bench_advice=VendorAdvice(display="Arm PL"),
     ),
     Vendor(
         name="aocl",
@@ -336,6 +417,7 @@ VENDORS: tuple[Vendor, ...] = (
         methods=("system",),
         install_hint={LP64: "install AOCL and set aocl_librarydir in a machine file",
                       ILP64: "install AOCL (ILP64 build) and set aocl_librarydir in a machine file"},
+        bench_advice=replace(_BLIS, display="AOCL-BLIS"),
     ),
     Vendor(
         name="nvpl",
@@ -351,6 +433,7 @@ VENDORS: tuple[Vendor, ...] = (
         version_from=("version", r"(\d+)"),
         methods=("system",),
         install_hint={LP64: "install NVPL (nvpl-blas, nvpl-lapack)", ILP64: "install NVPL (nvpl-blas, nvpl-lapack)"},
+        bench_advice=VendorAdvice(display="NVPL"),
     ),
 )
 
@@ -364,8 +447,9 @@ GENERIC = {"blas": (), "lapack": ("lapack",), "cblas": ("cblas",), "lapacke": ("
 DEFAULT_ORDER = ("scipy-openblas", "accelerate", "mkl", "openblas", "flexiblas", "blis", "atlas", "netlib")
 
 
-#: Names the plugin registers with Meson.
-ALL_NAMES = tuple(GENERIC) + tuple(BY_NAME)
+#: Names the plugin registers with Meson: generic names, vendors and their aliases.
+ALL_NAMES = tuple(GENERIC) + tuple(BY_NAME) + tuple(
+    a for v in VENDORS for a in v.aliases if a not in GENERIC and a not in BY_NAME)
 
 
 def lookup(name: str) -> Vendor | None:

@@ -100,7 +100,7 @@ def test_every_design_vendor_has_an_entry() -> None:
     design = {"openblas", "scipy-openblas", "mkl", "blis", "atlas", "netlib", "flexiblas", "accelerate",
               "armpl", "aocl", "nvpl"}
     assert set(vendors.BY_NAME) == design
-    assert set(vendors.ALL_NAMES) == design | {"blas", "lapack", "cblas", "lapacke"}
+    assert set(vendors.ALL_NAMES) == design | {"blas", "lapack", "cblas", "lapacke", "veclib", "reference"}
     req = build_request("blas", [], ProjectOptions(blas_order=("MKL", "openblas")))
     assert req.vendors == ("mkl", "openblas")
     # numpy/SciPy: -Dblas=blas means the generic system libblas, i.e. the reference implementation
