@@ -16,6 +16,22 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
+#: a cross file for this very machine that forbids running host binaries (no exe_wrapper)
+CROSS_NO_EXE_WRAPPER = """[binaries]
+c = 'cc'
+pkg-config = 'pkg-config'
+
+[host_machine]
+system = 'linux'
+cpu_family = 'x86_64'
+cpu = 'x86_64'
+endian = 'little'
+
+[properties]
+needs_exe_wrapper = true
+"""
+
+
 @dataclass
 class Run:
     returncode: int

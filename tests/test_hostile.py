@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import BIN, ROOT, Run, assert_clean_error, meson_blas, run, write_project
+from conftest import BIN, CROSS_NO_EXE_WRAPPER, ROOT, Run, assert_clean_error, meson_blas, run, write_project
 
 pytestmark = pytest.mark.meson
 
@@ -195,20 +195,7 @@ def prep_openblas_copy(subdir: str) -> Callable[[Path], None]:
 
 
 NATIVE_BAD_TOOLS = "[binaries]\npkg-config = '/nonexistent/pkg-config'\ncmake = '/nonexistent/cmake'\n"
-CROSS = """[binaries]
-c = 'cc'
-pkg-config = 'pkg-config'
-
-[host_machine]
-system = 'linux'
-cpu_family = 'x86_64'
-cpu = 'x86_64'
-endian = 'little'
-
-[properties]
-needs_exe_wrapper = true
-pkg_config_libdir = ['{tmp}/pc']
-"""
+CROSS = CROSS_NO_EXE_WRAPPER + "pkg_config_libdir = ['{tmp}/pc']\n"
 BLIS_AS_OPENBLAS = prep_pc("openblas", f"-L{A}/blis-pthread -lblis", version="0.3.99")
 LP64_AS_OPENBLAS64 = prep_pc("openblas64", f"-L{A}/openblas-pthread -lopenblas")
 PC = {"PKG_CONFIG_LIBDIR": "{tmp}/pc"}

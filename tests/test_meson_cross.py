@@ -5,24 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import meson_blas, write_project
+from conftest import CROSS_NO_EXE_WRAPPER, meson_blas, write_project
 
 pytestmark = pytest.mark.meson
 
-CROSS = """
-[binaries]
-c = 'cc'
-pkg-config = 'pkg-config'
 
-[host_machine]
-system = 'linux'
-cpu_family = 'x86_64'
-cpu = 'x86_64'
-endian = 'little'
-
-[properties]
-needs_exe_wrapper = true
-"""
 
 
 def test_cross_without_exe_wrapper_uses_link_probes(tmp_path: Path) -> None:
@@ -38,7 +25,7 @@ message('X', ' '.join(vals))
 s = dependency('scipy-openblas', interface: 'ilp64')
 message('S', s.get_variable('verified_by'), s.get_variable('fortran_symbol_dgemm'),
         s.get_variable('cblas_symbol_dgemm'))
-""", {"cross.ini": CROSS})
+""", {"cross.ini": CROSS_NO_EXE_WRAPPER})
     result = meson_blas("setup", "--cross-file", str(src / "cross.ini"), str(src / "build"), str(src))
     assert result.returncode == 0, result.output
     assert "Traceback" not in result.output
