@@ -139,29 +139,37 @@ static int solved(const double *x, blas_int info, char *detail, size_t size) {
 }
 #endif
 
+#if defined(HAVE_LAPACK) || defined(HAVE_LAPACKE)
+/* fresh copies of the system (the solvers overwrite a and b) */
+static void load_system(double a[9], double b[3]) {
+    for (int i = 0; i < 9; i++) a[i] = AS[i];
+    for (int i = 0; i < 3; i++) b[i] = BS[i];
+}
+
+static void report_solved(const char *name, const double *b, blas_int info) {
+    char detail[120];
+    int ok = solved(b, info, detail, sizeof detail);
+    report(name, ok, ok ? "" : detail);
+}
+#endif
+
 #ifdef HAVE_LAPACK
 static void check_dgesv_lapack(void) {
     double a[9], b[3];
-    for (int i = 0; i < 9; i++) a[i] = AS[i];
-    for (int i = 0; i < 3; i++) b[i] = BS[i];
+    load_system(a, b);
     blas_int n = 3, nrhs = 1, ipiv[3] = {0}, info = -99;
     BLAS_FUNC(dgesv)(&n, &nrhs, a, &n, ipiv, b, &n, &info);
-    char detail[120];
-    int ok = solved(b, info, detail, sizeof detail);
-    report("dgesv_lapack", ok, ok ? "" : detail);
+    report_solved("dgesv_lapack", b, info);
 }
 #endif
 
 #ifdef HAVE_LAPACKE
 static void check_dgesv_lapacke(void) {
     double a[9], b[3];
-    for (int i = 0; i < 9; i++) a[i] = AS[i];
-    for (int i = 0; i < 3; i++) b[i] = BS[i];
+    load_system(a, b);
     blas_int ipiv[3] = {0};
     blas_int info = LAPACKE_FUNC(LAPACKE_dgesv)(LAPACK_ROW_MAJOR, 3, 1, a, 3, ipiv, b, 1);
-    char detail[120];
-    int ok = solved(b, info, detail, sizeof detail);
-    report("dgesv_lapacke", ok, ok ? "" : detail);
+    report_solved("dgesv_lapacke", b, info);
 }
 #endif
 
