@@ -25,6 +25,10 @@ from ..request import ProjectOptions, Request, build_request
 from ..result import BlasInfo
 from . import compat
 
+#: generated headers known to be up to date in this process (their directory names
+#: are digests of their content, so a path never needs rewriting once current)
+_HEADERS_CURRENT: set[str] = set()
+
 #: C compilers detected for probing projects that have none (per machine, per process)
 _PROBE_COMPILERS: dict[Any, Any] = {}
 
@@ -644,10 +648,13 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         if self.blas_info is None or not self.blas_header_dir:
             return
         path = os.path.join(self.blas_header_dir, self.blas_info.mangling_header)
+        if path in _HEADERS_CURRENT and os.path.exists(path):
+            return  # already written or checked in this process (asked once per target)
         text = render_header(self.blas_info)
         try:
             with open(path, encoding="utf-8") as f:
                 if f.read() == text:
+                    _HEADERS_CURRENT.add(path)
                     return
         except OSError:
             pass
@@ -656,6 +663,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(text)
         os.replace(tmp, path)
+        _HEADERS_CURRENT.add(path)
 
     def get_compile_args(self) -> list[str]:
         self._write_header()  # a wiped scratch dir must not break a cached dependency
