@@ -33,10 +33,11 @@ from .result import BlasInfo
 GUARD = "BLAS_MANGLING_H"
 
 _INT_TYPES = {4: ("int32_t", "PRId32", "INT32_MAX", "INT32_MIN"), 8: ("int64_t", "PRId64", "INT64_MAX", "INT64_MIN")}
-_INTERFACE_SIZES = {"lp64": 4, "ilp64": 8}
 
-#: include guards of vendor CBLAS headers that define the CBLAS enums themselves
-_VENDOR_CBLAS_GUARDS = ("CBLAS_H", "__CBLAS_H__", "_MKL_CBLAS_H_", "__MKL_CBLAS_H__", "CBLAS_ENUM_DEFINED_H")
+#: include guards of CBLAS headers that define the CBLAS enums themselves: the common
+#: ``cblas.h`` spellings plus each vendor's own (``Vendor.cblas_header_guards``)
+_CBLAS_GUARDS = tuple(dict.fromkeys(("CBLAS_H", "__CBLAS_H__", "CBLAS_ENUM_DEFINED_H",
+                                     *(g for v in vendors.VENDORS for g in v.cblas_header_guards))))
 
 
 def vendor_macro(vendor: str) -> str:
@@ -65,7 +66,7 @@ def validate_for_header(info: BlasInfo) -> None:
         )
     if info.int_size not in _INT_TYPES:
         raise BlasError(f"BLAS integer size {info.int_size} is neither 4 nor 8 bytes", hint)
-    if _INTERFACE_SIZES.get(info.interface) != info.int_size:
+    if vendors.INT_SIZE.get(info.interface) != info.int_size:
         raise BlasError(f"BLAS interface {info.interface!r} does not match an integer size of {info.int_size}", hint)
     scheme = Scheme(info.symbol_prefix, info.symbol_suffix)
     if info.fortran_symbol_dgemm and info.fortran_symbol_dgemm != scheme.fortran("dgemm"):
@@ -330,7 +331,7 @@ def render_header(info: BlasInfo) -> str:
     out += ["", _FORTRAN_NOTE, "", "#ifdef __cplusplus", 'extern "C" {', "#endif"]
 
     if info.cblas:
-        guards = " && ".join(f"!defined({g})" for g in _VENDOR_CBLAS_GUARDS)
+        guards = " && ".join(f"!defined({g})" for g in _CBLAS_GUARDS)
         vendor = vendors.BY_NAME.get(info.vendor)
         index = vendor.cblas_index_type if vendor is not None else "size_t"
         out += ["", _CBLAS_ENUMS.format(no_vendor_header=guards), ""]

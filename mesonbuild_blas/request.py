@@ -14,8 +14,7 @@ OPT_INS = ("bench",)
 #: option value / order entry selecting the fastest installed library (times at configure)
 FASTEST = "fastest"
 #: ``threading:`` spellings → the layer they mean (numpy-fork and generic names)
-THREADING = {"seq": "sequential", "sequential": "sequential", "iomp": "openmp", "gomp": "openmp",
-             "omp": "openmp", "openmp": "openmp", "tbb": "tbb", "pthreads": "pthreads"}
+THREADING = vendors.THREADING_SPELLINGS
 METHODS = ("auto", "pkg-config", "cmake", "framework", "system", "python")
 #: Meson's spelling of a method → ours (Meson rejects 'framework' and 'python' as values)
 METHOD_ALIASES = {"extraframework": "framework"}
@@ -33,7 +32,8 @@ class ProjectOptions:
     lapack_order: tuple[str, ...] | None = None
     use_ilp64: bool | None = None
     symbol_suffix: str | None = None
-    mkl_threading: str | None = None
+    #: (option name, value) of the vendors' threading options (``Vendor.threading_option``)
+    vendor_threading: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,9 @@ class Request:
     interface: str
     vendors: tuple[str, ...]  #: vendor names to try, in order
     features: frozenset[str]  #: subset of FEATURES that must be present
-    threading: str | None = None
+    threading: str | None = None  #: ``threading:`` of ``modules:`` (every vendor)
+    #: (vendor, threading) from the vendors' own threading options
+    vendor_threading: tuple[tuple[str, str], ...] = ()
     sdl: str | None = None
     symbol_suffix: str | None = None  #: explicit suffix, or None to detect
     method: str = "auto"
@@ -56,10 +58,16 @@ class Request:
             extra += f", threading {self.threading}"
         return f"{self.name} ({self.interface}{extra})"
 
-    @property
-    def threading_layer(self) -> str | None:
+    def threading_for(self, vendor: str) -> str | None:
+        """The threading variant asked for in lookups of ``vendor`` (keyword, else its option)."""
+        if self.threading:
+            return self.threading
+        return dict(self.vendor_threading).get(vendor)
+
+    def threading_layer(self, vendor: str) -> str | None:
         """The threading layer asked for (``openmp`` for ``threading: iomp``), if any."""
-        return THREADING[self.threading] if self.threading else None
+        threading = self.threading_for(vendor)
+        return THREADING[threading] if threading else None
 
 
 def split_modules(modules: list[str]) -> tuple[dict[str, str], set[str]]:
@@ -134,18 +142,30 @@ def build_request(
 
     features = (set(flags) - set(OPT_INS)) | set(vendors.GENERIC.get(low, ()))
     sdl = keyed.get("sdl")
+    sdl_vendors = [v for v in vendors.VENDORS if v.sdl_description]
     if sdl is not None and sdl not in ("true", "false", "auto"):
         raise BlasError(f"'sdl: {sdl}' is not one of true, false, auto",
-                        "'sdl: true' selects MKL's single dynamic library mkl_rt")
+                        "'sdl: true' selects " + "; ".join(v.sdl_description for v in sdl_vendors))
     threading = keyed.get("threading")
-    if threading is None and options.mkl_threading not in (None, "", "auto"):
-        threading = options.mkl_threading
     if threading is not None and threading not in THREADING:
         raise BlasError(f"threading {threading!r} is not one of {', '.join(THREADING)}",
-                        "e.g. modules: ['threading: seq'] (or the mkl-threading option)")
-    if sdl == "true" and interface == vendors.ILP64:
-        raise BlasError("'sdl: true' (MKL's single dynamic library mkl_rt) is LP64 unless "
-                        "MKL_INTERFACE_LAYER is set at run time; it cannot be combined with ilp64",
+                        "e.g. modules: ['threading: seq']"
+                        + "".join(f" (or the {o} option)" for o in vendors.THREADING_OPTIONS))
+    vendor_threading = []
+    for option, value in options.vendor_threading:
+        if value in ("", "auto"):
+            continue
+        for vendor in vendors.VENDORS:
+            if vendor.threading_option != option:
+                continue
+            spellings = [n for t in vendor.threadings for n in t.names]
+            if value not in spellings:
+                raise BlasError(f"option {option}={value!r} is not one of auto, {', '.join(spellings)}",
+                                f"e.g. -D{option}={spellings[0]}")
+            vendor_threading.append((vendor.name, value))
+    if sdl == "true" and not any(v.sdl_pkgconfig.get(interface) for v in sdl_vendors):
+        raise BlasError(f"'sdl: true' ({'; '.join(v.sdl_description for v in sdl_vendors)}) "
+                        f"cannot be combined with {interface}",
                         "drop 'sdl: true' or ask for interface: 'lp64'")
 
     suffix = options.symbol_suffix
@@ -195,6 +215,7 @@ def build_request(
         vendors=names,
         features=frozenset(features),
         threading=threading,
+        vendor_threading=tuple(vendor_threading),
         sdl=sdl,
         symbol_suffix=suffix,
         method=method,

@@ -1,17 +1,46 @@
-"""BlasInfo: every fact about a found dependency, and its renderings."""
+"""BlasInfo: every fact about a found dependency, and its renderings.
+
+One frozen, typed record per accepted candidate.  ``dep.get_variable()``
+(:meth:`BlasInfo.variables`), the configure-log line
+(:meth:`BlasInfo.log_summary`), ``blas_mangling.h`` (``header.py``) and the
+report's JSON (:meth:`BlasInfo.to_json` / :meth:`BlasInfo.from_json`) are all
+rendered from it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal, get_args
 
 MANGLING_HEADER = "blas_mangling.h"
 JSON_SCHEMA_VERSION = 1
+
+Interface = Literal["lp64", "ilp64"]
+FortranAbi = Literal["gfortran", "g77", "unverified"]
+#: how a result was established: a probe that ran, a program that linked, vendor knowledge
+VerifiedBy = Literal["run", "link", "assumed"]
+Method = Literal["pkg-config", "cmake", "framework", "system", "python"]
+
+
+def as_interface(value: str) -> Interface:
+    """``value`` as an :data:`Interface` (raises :class:`ResultError` for anything else)."""
+    if value == "lp64":
+        return "lp64"
+    if value == "ilp64":
+        return "ilp64"
+    raise ResultError(f"interface {value!r} is neither lp64 nor ilp64")
+
+
+class ResultError(ValueError):
+    """A JSON record that is not a BlasInfo (wrong type or value of a field)."""
 
 
 @dataclass(frozen=True)
 class BlasInfo:
     vendor: str
-    interface: str
+    interface: Interface
     symbol_prefix: str
     symbol_suffix: str
     fortran_symbol_dgemm: str
@@ -20,29 +49,35 @@ class BlasInfo:
     lapack: bool
     lapacke: bool
     cblas_header: str
-    fortran_abi: str  #: gfortran | g77 | unverified
+    fortran_abi: FortranAbi
     int_size: int
     threading: str
     lapack_version: str
-    method: str
+    method: Method
     library: str
-    verified_by: str  #: run | link | assumed
+    verified_by: VerifiedBy
     version: str
     mangling_header: str = MANGLING_HEADER
-    int_size_verified_by: str = "run"  #: run | assumed
-    dgemm_gflops: str = ""  #: measured at configure time when asked for (modules: ['bench'])
+    int_size_verified_by: VerifiedBy = "run"
+    #: GFLOP/s of a 1-thread dgemm measured at configure time (modules: ['bench']); None: not measured
+    dgemm_gflops: float | None = None
     notes: tuple[str, ...] = field(default=())
 
     def variables(self) -> dict[str, str]:
         """The ``dep.get_variable()`` view: every value as a Meson string."""
         out: dict[str, str] = {}
-        for key, value in asdict(self).items():
-            if key in ("notes", "version"):
+        for f in dataclasses.fields(self):
+            if f.name in ("notes", "version"):
                 continue
+            value = getattr(self, f.name)
             if isinstance(value, bool):
-                out[key] = "true" if value else "false"
+                out[f.name] = "true" if value else "false"
+            elif value is None:
+                out[f.name] = ""
+            elif isinstance(value, float):
+                out[f.name] = f"{value:.1f}"
             else:
-                out[key] = str(value)
+                out[f.name] = str(value)
         return out
 
     def log_summary(self) -> str:
@@ -65,6 +100,54 @@ class BlasInfo:
         return ", ".join(parts)
 
     def to_json(self) -> dict[str, object]:
-        data: dict[str, object] = asdict(self)
+        """Every field, JSON-ready (numbers as numbers, ``None`` as null)."""
+        data: dict[str, object] = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         data["notes"] = list(self.notes)
         return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> BlasInfo:
+        """The inverse of :meth:`to_json`; keys that are not fields are ignored."""
+        values: dict[str, object] = {}
+        for f in dataclasses.fields(cls):
+            if f.name not in data:
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                    raise ResultError(f"BLAS result without {f.name!r}")
+                continue
+            values[f.name] = _check_field(f.name, data[f.name])
+        return cls(**values)  # type: ignore[arg-type]
+
+
+#: field name → allowed values, for the Literal-typed fields
+_CHOICES: Mapping[str, tuple[str, ...]] = {
+    "interface": get_args(Interface),
+    "fortran_abi": get_args(FortranAbi),
+    "verified_by": get_args(VerifiedBy),
+    "int_size_verified_by": get_args(VerifiedBy),
+    "method": get_args(Method),
+}
+_BOOLS = ("cblas", "lapack", "lapacke")
+
+
+def _check_field(name: str, value: object) -> object:
+    if name == "notes":
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise ResultError(f"BLAS result field notes must be a list of strings, not {value!r}")
+        return tuple(value)
+    if name == "int_size":
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ResultError(f"BLAS result field int_size must be an integer, not {value!r}")
+        return value
+    if name == "dgemm_gflops":
+        if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+            return None if value is None else float(value)
+        raise ResultError(f"BLAS result field dgemm_gflops must be a number or null, not {value!r}")
+    if name in _BOOLS:
+        if not isinstance(value, bool):
+            raise ResultError(f"BLAS result field {name} must be true or false, not {value!r}")
+        return value
+    if not isinstance(value, str):
+        raise ResultError(f"BLAS result field {name} must be a string, not {value!r}")
+    if name in _CHOICES and value not in _CHOICES[name]:
+        raise ResultError(f"BLAS result field {name} is {value!r}, not one of {', '.join(_CHOICES[name])}")
+    return value

@@ -90,8 +90,12 @@ class Vendor:
     pkgconfig: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: pkg-config names for ``sdl: true`` (single dynamic library), per interface
     sdl_pkgconfig: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: what ``sdl: true`` selects, for messages ("" when the vendor has no single dynamic library)
+    sdl_description: str = ""
     #: link-time threading variants, in default order
     threadings: tuple[Threading, ...] = ()
+    #: the project option choosing among ``threadings`` (applies to this vendor's lookups only)
+    threading_option: str = ""
     #: library sets for the ``system`` method (``find_library``), per interface
     system: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     #: directories (relative to the system library dirs) searched first: layouts
@@ -151,6 +155,9 @@ class Vendor:
     auto_needs_wheel: bool = False
     #: header declaring the CBLAS prototypes
     cblas_header: str = "cblas.h"
+    #: include guards of that header when it is not spelled like a plain ``cblas.h``
+    #: (blas_mangling.h then leaves the CBLAS enums to it)
+    cblas_header_guards: tuple[str, ...] = ()
     #: return type of cblas_i?amax (CBLAS_INDEX): size_t in reference CBLAS,
     #: OpenBLAS and MKL; int in ATLAS; the BLAS integer in BLIS
     cblas_index_type: str = "size_t"
@@ -286,12 +293,14 @@ VENDORS: tuple[Vendor, ...] = (
         description="Intel oneMKL (PyPI mkl-devel, oneAPI installs via MKLROOT)",
         pkgconfig={LP64: ("mkl-{linkage}-lp64-{threading}",), ILP64: ("mkl-{linkage}-ilp64-{threading}",)},
         sdl_pkgconfig={LP64: ("mkl-sdl",)},
+        sdl_description="MKL's single dynamic library mkl_rt, LP64 unless MKL_INTERFACE_LAYER is set at run time",
         threadings=(
             Threading(("iomp", "openmp"), "iomp", "openmp"),
             Threading(("seq", "sequential"), "seq", "sequential"),
             Threading(("gomp",), "gomp", "openmp"),
             Threading(("tbb",), "tbb", "tbb"),
         ),
+        threading_option="mkl-threading",
         prefix_pkgconfig=True,
         env_roots=("MKLROOT",),
         root_lib_dirs=("lib/intel64", "lib"),
@@ -301,6 +310,7 @@ VENDORS: tuple[Vendor, ...] = (
         methods=("python", "pkg-config"),
         auto_cpu_families=("x86_64",),
         cblas_header="mkl_cblas.h",
+        cblas_header_guards=("_MKL_CBLAS_H_", "__MKL_CBLAS_H__"),
         install_hint={LP64: "pip install mkl-devel", ILP64: "pip install mkl-devel"},
         bench_advice=VendorAdvice(
             display="MKL", env="MKL_ENABLE_INSTRUCTIONS",
@@ -450,6 +460,16 @@ DEFAULT_ORDER = ("scipy-openblas", "accelerate", "mkl", "openblas", "flexiblas",
 #: Names the plugin registers with Meson: generic names, vendors and their aliases.
 ALL_NAMES = tuple(GENERIC) + tuple(BY_NAME) + tuple(
     a for v in VENDORS for a in v.aliases if a not in GENERIC and a not in BY_NAME)
+
+
+#: generic ``threading:`` spellings → the layer they mean (vendors' own spellings: ``Threading.names``)
+GENERIC_THREADING = {"seq": "sequential", "sequential": "sequential", "omp": "openmp", "openmp": "openmp",
+                     "tbb": "tbb", "pthreads": "pthreads"}
+#: every ``threading:`` spelling → layer
+THREADING_SPELLINGS: Mapping[str, str] = {
+    **GENERIC_THREADING, **{name: t.layer for v in VENDORS for t in v.threadings for name in t.names}}
+#: project options that choose a vendor's threading variant
+THREADING_OPTIONS = tuple(dict.fromkeys(v.threading_option for v in VENDORS if v.threading_option))
 
 
 def lookup(name: str) -> Vendor | None:

@@ -118,7 +118,7 @@ message('DEFAULT', d.get_variable('no_such_variable', default_value: 'dflt'))
         ("dependency('openblas', modules: ['cblass'])", ["unknown BLAS module 'cblass'", "hint:"]),
         ("dependency('openblas', interface: 'ilp64', method: 'pkg-config')",
          ["openblas (ilp64) not found", "pkg-config openblas64", "apt-get install libopenblas64-dev",
-          "interface: 'lp64'"]),
+          "drop the method: keyword"]),
     ],
 )
 def test_clean_errors(tmp_path: Path, call: str, fragments: list[str]) -> None:

@@ -113,7 +113,9 @@ def test_sdl_with_ilp64_is_an_error() -> None:
 
 
 def test_threading_spellings() -> None:
-    assert build_request("mkl", ["threading: iomp"], ProjectOptions()).threading_layer == "openmp"
-    assert build_request("mkl", [], ProjectOptions(mkl_threading="seq")).threading_layer == "sequential"
+    assert build_request("mkl", ["threading: iomp"], ProjectOptions()).threading_layer("mkl") == "openmp"
+    request = build_request("blas", [], ProjectOptions(vendor_threading=(("mkl-threading", "seq"),)))
+    assert request.threading_layer("mkl") == "sequential"
+    assert request.threading_layer("openblas") is None  # mkl-threading applies to MKL lookups only
     with pytest.raises(BlasError):
         build_request("mkl", ["threading: fast"], ProjectOptions())

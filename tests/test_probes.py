@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from mesonbuild_blas import vendors
-from mesonbuild_blas.meson.dependency import installed_wheels
 from mesonbuild_blas.probes import Toolchain, run_probe
 from mesonbuild_blas.probes.interpret import Rejection, interpret, probe_input
 from mesonbuild_blas.result import BlasInfo
+from mesonbuild_blas.wheels import installed_wheels
 
 CC = Toolchain(cc=("cc",), identity="test-cc")
 

@@ -84,14 +84,14 @@ def project_options(coredata: Any, subproject: str) -> ProjectOptions:
         lapack_order=order("lapack-order"),
         use_ilp64=ilp64 if isinstance(ilp64, bool) else None,
         symbol_suffix=text("blas-symbol-suffix"),
-        mkl_threading=text("mkl-threading"),
+        vendor_threading=tuple((o, v) for o in vendors.THREADING_OPTIONS if (v := text(o)) is not None),
     )
 
 
 def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
     from mesonbuild.interpreterbase import InvalidArguments
 
-    from .dependency import CURRENT_OPTIONS
+    from .dependency import project_options as options_for_call
 
     def func_dependency(self: Any, node: Any, args: Any, kwargs: Any) -> Any:
         self.coredata.mesonbuild_blas = PluginMarker()
@@ -125,11 +125,8 @@ def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
             kwargs["modules"] = modules
         except BlasError as e:
             raise InvalidArguments(str(e)) from None
-        CURRENT_OPTIONS.append(options)
-        try:
+        with options_for_call(options):
             return original(self, node, args, kwargs)
-        finally:
-            CURRENT_OPTIONS.pop()
 
     return func_dependency
 

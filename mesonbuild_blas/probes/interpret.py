@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import vendors
 from ..naming import Scheme
-from ..result import BlasInfo
+from ..result import BlasInfo, as_interface
 from . import STATIC, ProbeData
 
 #: role → routine name, decorated with the Fortran rule
@@ -128,11 +128,17 @@ def interpret(
     fallback_version: str = "",
     cblas_header: str = "",
     link_threading: str = "",
+    linked: tuple[str, ...] = (),
+    notes: tuple[str, ...] = (),
 ) -> BlasInfo | Rejection:
     """Facts about a candidate from its probe run, or why it is rejected.
 
-    ``link_threading`` is the layer implied by how it was linked (MKL's
-    threading libraries); the library's own answer wins when it has one.
+    ``link_threading`` is the layer implied by how it was linked (a threading
+    variant's library); the library's own answer wins when it has one.
+    ``linked`` are the library files the link line names (real paths): the
+    archive that served a statically linked ``dgemm`` is reported from them,
+    and a run that took ``dgemm`` from another file is noted.  ``notes`` are
+    facts about the candidate carried into the result.
     """
     chosen = choose_scheme(interface, schemes, data)
     if isinstance(chosen, Rejection):
@@ -143,13 +149,13 @@ def interpret(
     if data.result(sid, "dgemm") != "ok":
         return Rejection(f"{scheme.fortran('dgemm')} gave {data.result(sid, 'dgemm') or 'no answer'} for a 2x2 product")
 
-    notes: list[str] = []
+    found_notes: list[str] = []
     has = {}
     for feature, (test, width_key, _role, _name, _rule) in FEATURE_TESTS.items():
         present, note = _feature(data, sid, test, width_key, want)
         has[feature] = present
         if note:
-            notes.append(note)
+            found_notes.append(note)
     missing = sorted(f for f in features if not has[f])
     if missing:
         details = []
@@ -158,7 +164,7 @@ def interpret(
             symbol = scheme.c(name) if rule == "c" else scheme.fortran(name)
             state = "not usable" if data.found(sid, role) else "missing"
             details.append(f"{feature} ({symbol} {state})")
-        return Rejection(f"no {', '.join(details)}" + (f"; {'; '.join(notes)}" if notes else ""))
+        return Rejection(f"no {', '.join(details)}" + (f"; {'; '.join(found_notes)}" if found_notes else ""))
 
     version = fallback_version
     if vendor.version_from is not None:
@@ -172,16 +178,24 @@ def interpret(
 
     ilaver = data.result(sid, "ilaver") or ""
     library = data.file_of(sid, "dgemm")
+    if library == STATIC:  # linked into the program: name the archive that provided it
+        library = next((f for f in linked if f.endswith(".a")), "")
+        found_notes.append("statically linked")
+    elif library:
+        library = os.path.realpath(library)
+        if linked and library not in linked:
+            found_notes.append(f"linked against {', '.join(linked)} but dgemm runs from {library} "
+                               f"(a same-named library wins at run time)")
     return _blas_info(vendor, interface, scheme, has, cblas_header,
                       fortran_abi=fortran_abi(data, sid),
                       threading=threading,
                       lapack_version=ilaver if has["lapack"] else "",
                       method=method,
-                      library=os.path.realpath(library) if library and library != STATIC else library,
+                      library=library,
                       verified_by="run",
                       version=version,
                       int_size_verified_by="run",
-                      notes=tuple(notes))
+                      notes=(*notes, *found_notes))
 
 
 def _blas_info(vendor: vendors.Vendor, interface: str, scheme: Scheme, has: dict[str, bool], cblas_header: str,
@@ -189,7 +203,7 @@ def _blas_info(vendor: vendors.Vendor, interface: str, scheme: Scheme, has: dict
     """A BlasInfo with the naming and feature fields every verification derives the same way."""
     return BlasInfo(
         vendor=vendor.name,
-        interface=interface,
+        interface=as_interface(interface),
         symbol_prefix=scheme.prefix,
         symbol_suffix=scheme.suffix,
         fortran_symbol_dgemm=scheme.fortran("dgemm"),
@@ -212,9 +226,10 @@ def interpret_linked(
     *,
     method: str,
     version: str = "",
-    library: str = "",
     cblas_header: str = "",
     link_threading: str = "",
+    linked: tuple[str, ...] = (),
+    notes: tuple[str, ...] = (),
 ) -> BlasInfo | Rejection:
     """Link-only verification (host binaries cannot run).
 
@@ -238,9 +253,9 @@ def interpret_linked(
                       threading=link_threading or "unknown",
                       lapack_version="",
                       method=method,
-                      library=library,
+                      library=linked[0] if linked else "",
                       verified_by="link",
                       version=version,
                       int_size_verified_by="assumed",
-                      notes=(f"host binaries cannot run: symbols proved by linking, {interface} integer width "
+                      notes=(*notes, f"host binaries cannot run: symbols proved by linking, {interface} integer width "
                              f"assumed from the lookup, Fortran ABI unverified",))

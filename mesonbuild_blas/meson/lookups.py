@@ -1,0 +1,369 @@
+"""Candidates from Meson's own machinery: pkg-config, CMake, frameworks, find_library, wheels.
+
+:class:`MesonLookups` implements :class:`~mesonbuild_blas.search.Lookups` for
+one ``dependency()`` call: each lookup method yields
+:class:`~mesonbuild_blas.search.Candidate` s and :class:`~mesonbuild_blas.search.Note` s
+and keeps no state about what it tried (the search builds that list).  It
+also provides the probes' :class:`~mesonbuild_blas.probes.Toolchain` from the
+project's compiler and exe wrapper.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from mesonbuild import mlog
+from mesonbuild.dependencies.base import DependencyException
+
+from .. import vendors
+from ..probes import Toolchain
+from ..request import Request
+from ..search import Candidate, Host, Note
+from ..wheels import distribution_version, installed_wheels
+from . import compat
+
+LOG_PREFIX = "mesonbuild-blas:"
+
+#: C compilers detected for probing projects that have none (per machine, per process)
+_PROBE_COMPILERS: dict[Any, Any] = {}
+
+Found = Iterator[Candidate | Note]
+
+
+def lookup_kwargs(kwargs: Any) -> dict[str, Any]:
+    """Keywords for one of Meson's own lookups inside ours: optional, quiet, no BLAS modules."""
+    sub = dict(kwargs)
+    sub["required"] = False
+    sub["silent"] = True
+    sub.pop("modules", None)
+    sub.pop("version", None)
+    return sub
+
+
+class MesonLookups:
+    """The lookups of one ``dependency()`` call, on Meson's environment."""
+
+    def __init__(self, env: Any, for_machine: Any, kwargs: Any, static: bool, libtype: Any) -> None:
+        self.env = env
+        self.for_machine = for_machine
+        self.kwargs = kwargs
+        self.static = static
+        self.libtype = libtype
+        machine = env.machines[for_machine]
+        self.host = Host(machine.system, machine.cpu_family)
+        self._bad_roots: set[tuple[str, str]] = set()
+
+    # ---- what the search asks ----------------------------------------------------
+    def candidates(self, method: str, vendor: vendors.Vendor, request: Request) -> Found:
+        lookups = {
+            "python": self._python,
+            "pkg-config": self._pkgconfig_lookup,
+            "cmake": self._cmake,
+            "framework": self._framework,
+            "system": self._system,
+        }
+        return lookups[method](vendor, request)
+
+    def lapack_link_args(self, partner: vendors.Vendor, interface: str) -> tuple[str, ...] | None:
+        compiler = self.c_compiler()
+        libs = partner.lapack_libraries.get(interface, ())
+        if compiler is None or not libs:
+            return None
+        dirs = self._subdirs(partner, interface)
+        found = [compat.find_library(compiler, self.env, lib, dirs, self.libtype) for lib in libs]
+        if any(f is None for f in found):
+            return None
+        return tuple(a for f in found if f for a in f)
+
+    def wheel_installed(self, vendor: vendors.Vendor, interface: str) -> bool:
+        return bool(installed_wheels(vendor, interface))
+
+    # ---- pkg-config ----------------------------------------------------------------
+    def _pkgconfig(self, pc_names: tuple[str, ...], method: str, label: str) -> Candidate | Note | None:
+        """One candidate from one or more pkg-config names (or absolute .pc paths) used together."""
+        from mesonbuild.dependencies.pkgconfig import PkgConfigDependency
+        sub = lookup_kwargs(self.kwargs)
+        compile_args: list[str] = []
+        link_args: list[str] = []
+        version = ""
+        handle = None
+        for pc_name in pc_names:
+            try:
+                dep = PkgConfigDependency(pc_name, self.env, sub)
+            except Exception as e:  # a broken .pc (or pkgconf output Meson cannot decode): skip it
+                return Note(f"{label}: pkg-config lookup failed: {e}", unusable=True)
+            if not dep.found():
+                reason = self._pkgconfig_reason(pc_name)
+                # found but unusable: say why instead of "not found"
+                return Note(f"{label}: {reason}", unusable=True) if reason else None
+            compile_args += [a for a in dep.get_compile_args() if a not in compile_args]
+            link_args += list(dep.get_link_args())
+            version = version or dep.version or ""
+            handle = handle or dep
+        return Candidate(method, label, tuple(compile_args), tuple(link_args), version, handle=handle)
+
+    def _pkgconfig_entries(self, vendor: vendors.Vendor, request: Request) -> list[tuple[tuple[str, ...], Any]]:
+        return vendor.pkgconfig_entries(request.interface, request.threading_for(vendor.name), request.sdl,
+                                        self.static)
+
+    def _configured_tool(self, name: str) -> str:
+        """How the machine file / environment names a tool, for messages."""
+        try:
+            entry = self.env.binaries[self.for_machine].lookup_entry(name)
+        except Exception:  # older/newer binary tables: fall back to the plain name
+            entry = None
+        return repr(" ".join(entry)) if entry else repr(name)
+
+    def _pkgconfig_reason(self, pc_name: str) -> str:
+        """pkg-config's own reason when a .pc exists but cannot be used (a missing Requires:)."""
+        from mesonbuild.dependencies.pkgconfig import PkgConfigInterface
+        try:
+            pkgconfig = PkgConfigInterface.instance(self.env, self.for_machine, silent=True)
+            _rc, out, err = pkgconfig._call_pkgbin(["--print-errors", "--exists", pc_name])
+        except Exception:  # no pkg-config, or another implementation: no detail to add
+            return ""
+        return next((line.strip() for line in (err + out).splitlines()
+                     if "required by '" in line and "virtual:world" not in line), "")
+
+    def _pkgconfig_program_missing(self) -> bool:
+        from mesonbuild.dependencies.pkgconfig import PkgConfigInterface
+        try:
+            return PkgConfigInterface.instance(self.env, self.for_machine, silent=True) is None
+        except Exception:  # treat an unusable pkg-config like a missing one
+            return True
+
+    def _with_variant(self, found: Candidate | Note | None, variant: vendors.Threading | None) -> Found:
+        if isinstance(found, Candidate) and variant is not None:
+            yield Candidate(found.method, found.label, found.compile_args, found.link_args, found.version,
+                            variant.layer, found.notes, found.handle)
+        elif found is not None:
+            yield found
+
+    def _pkgconfig_lookup(self, vendor: vendors.Vendor, request: Request) -> Found:
+        entries = self._pkgconfig_entries(vendor, request)
+        if not entries:
+            return
+        if self._pkgconfig_program_missing():
+            yield Note(f"pkg-config (the pkg-config program {self._configured_tool('pkg-config')} was not found: "
+                       f"install pkgconf, or fix PKG_CONFIG / the pkg-config entry of the machine file)")
+            return
+        yield Note("pkg-config " + ", ".join(" + ".join(names) for names, _ in entries))
+        for root_or_note in self._env_roots(vendor):
+            if isinstance(root_or_note, Note):
+                yield root_or_note
+                continue
+            var, root = root_or_note
+            dirs = [os.path.join(root, sub) for sub in vendor.root_pkgconfig_dirs]
+            found = [c for d in dirs for c in self._pc_files_in(d, entries, "pkg-config")]
+            if not found:
+                yield Note(f"{var}={root} (no matching .pc file in {', '.join(dirs)})")
+            yield from found
+        for names, variant in entries:
+            yield from self._with_variant(self._pkgconfig(names, "pkg-config", "pkg-config " + " + ".join(names)),
+                                          variant)
+
+    def _pc_files_in(self, directory: str, entries: list[tuple[tuple[str, ...], Any]], method: str) -> Found:
+        for names, variant in entries:
+            paths = tuple(os.path.join(directory, f"{n}.pc") for n in names)
+            if all(os.path.isfile(p) for p in paths):
+                yield from self._with_variant(self._pkgconfig(paths, method, " + ".join(paths)), variant)
+
+    # ---- wheels in the Python running Meson ----------------------------------------
+    def _python(self, vendor: vendors.Vendor, request: Request) -> Found:
+        wheels = [w.module for w in vendor.wheels if w.interface == request.interface]
+        if wheels:
+            yield Note("Python packages " + ", ".join(wheels))
+        for wheel, where in installed_wheels(vendor, request.interface):
+            label = f"Python package {wheel.module}"
+            lib = os.path.join(where, wheel.library)
+            pc_file = os.path.join(where, wheel.pkgconfig) if wheel.pkgconfig else ""
+            from_pc = None
+            if pc_file and os.path.exists(pc_file):
+                from_pc = self._pkgconfig((pc_file,), "python", f"{label} ({wheel.pkgconfig})")
+            # Link the library file itself: Meson gives build-dir programs an rpath to it and
+            # strips that on install, whereas the wheel's .pc hard-codes -Wl,-rpath to wherever
+            # the wheel sits now (a temporary directory under build isolation).
+            if isinstance(from_pc, Candidate):
+                yield Candidate("python", label, from_pc.compile_args, (lib,),
+                                from_pc.version or distribution_version(wheel.module), handle=from_pc.handle)
+            else:
+                yield Candidate("python", label, (f"-I{os.path.join(where, wheel.include)}",), (lib,),
+                                distribution_version(wheel.module))
+        if vendor.prefix_pkgconfig:
+            directory = os.path.join(sys.prefix, "lib", "pkgconfig")
+            yield Note(f"pkg-config files in {directory}")
+            yield from self._pc_files_in(directory, self._pkgconfig_entries(vendor, request), "python")
+
+    # ---- CMake, frameworks -----------------------------------------------------------
+    def _cmake(self, vendor: vendors.Vendor, request: Request) -> Found:
+        packages = vendor.cmake.get(request.interface, ())
+        if not packages:
+            return
+        from mesonbuild.cmake import CMakeExecutor
+        from mesonbuild.dependencies.cmake import CMakeDependency
+        try:
+            cmake_found = CMakeExecutor(self.env, ">=3.4", self.for_machine, silent=True).found()
+        except Exception:  # an unusable cmake counts as missing
+            cmake_found = False
+        if not cmake_found:
+            yield Note(f"CMake (the cmake program {self._configured_tool('cmake')} was not found: "
+                       f"install cmake, or fix the cmake entry of the machine file)")
+            return
+        yield Note("CMake " + ", ".join(packages))
+        sub = lookup_kwargs(self.kwargs)
+        for package in packages:
+            try:
+                dep = CMakeDependency(package, self.env, sub)
+            except Exception as e:  # as for pkg-config: a broken package is skipped, not fatal
+                mlog.log(LOG_PREFIX, f"CMake {package}: lookup failed: {e}")
+                continue
+            if dep.found():
+                yield Candidate("cmake", f"CMake {package}", tuple(dep.get_compile_args()),
+                                tuple(dep.get_link_args()), dep.version or "")
+
+    def _framework(self, vendor: vendors.Vendor, request: Request) -> Found:
+        for framework in vendor.frameworks:
+            yield Note(f"framework {framework}")
+            yield Candidate("framework", f"framework {framework}",
+                            tuple(vendor.framework_args.get(request.interface, ())), ("-framework", framework))
+
+    # ---- find_library ----------------------------------------------------------------
+    def _subdirs(self, vendor: vendors.Vendor, interface: str) -> list[str]:
+        """The vendor's own subdirectories of the default library dirs (Debian's alternatives layout)."""
+        return [d for base in self.default_lib_dirs() for sub in vendor.system_subdirs.get(interface, ())
+                if os.path.isdir(d := os.path.join(base, sub))]
+
+    def _system(self, vendor: vendors.Vendor, request: Request) -> Found:
+        libsets = vendor.system.get(request.interface, ())
+        compiler = self.c_compiler()
+        if not libsets or compiler is None:
+            return
+        looked = "system libraries " + ", ".join(" ".join("-l" + lib for lib in libset) for libset in libsets)
+        user_dirs, include_dirs = self._machine_file_dirs(vendor)
+        extra = list(user_dirs)
+        for root_or_note in self._env_roots(vendor):
+            if isinstance(root_or_note, Note):
+                yield root_or_note
+                continue
+            extra += [d for sub in vendor.root_lib_dirs
+                      if os.path.isdir(d := os.path.join(root_or_note[1], sub.format(IFACE=request.interface.upper())))]
+        extra += self._subdirs(vendor, request.interface)
+        if vendor.system_explicit_dirs_only and not extra:
+            yield Note(looked + " (only in directories named by a machine file or "
+                       + " / ".join(vendor.env_roots or ("an environment variable",)) + ")")
+            return
+        yield Note(looked)
+        allowed = {os.path.realpath(d) for d in extra}
+        for libset in libsets:
+            args: list[str] = []
+            for lib in libset:
+                found = compat.find_library(compiler, self.env, lib, extra, self.libtype)
+                if found is None or (vendor.system_explicit_dirs_only and not all(
+                        os.path.isabs(a) and os.path.realpath(os.path.dirname(a)) in allowed for a in found)):
+                    break
+                args += found
+            else:
+                threading = next((layer for fragment, layer in vendor.library_threading
+                                  if any(fragment in lib for lib in libset)), "")
+                yield Candidate("system", f"system library {' '.join('-l' + lib for lib in libset)}",
+                                tuple(f"-I{d}" for d in include_dirs), tuple(args), threading=threading)
+
+    def _env_roots(self, vendor: vendors.Vendor) -> Iterator[tuple[str, str] | Note]:
+        """(variable, directory) of the vendor's install-root variables that are set, and notes on unusable ones."""
+        for var in vendor.env_roots:
+            root = os.environ.get(var)
+            if not root:
+                continue
+            if os.path.isdir(root):
+                yield var, root
+                continue
+            if (var, root) not in self._bad_roots:  # warn once per dependency() call
+                self._bad_roots.add((var, root))
+                mlog.warning(f"{LOG_PREFIX} {var}={root} is not a directory; ignoring it")
+            yield Note(f"{var}={root} (not a directory)")
+
+    def _machine_file_dirs(self, vendor: vendors.Vendor) -> tuple[list[str], list[str]]:
+        """``<vendor>_librarydir`` / ``<vendor>_includedir`` machine-file properties."""
+        key = vendor.name.replace("-", "_")
+        props = self.env.properties[self.for_machine]
+        out: list[list[str]] = []
+        for kind in ("librarydir", "includedir"):
+            value = props.get(f"{key}_{kind}")
+            if value is None:
+                dirs: list[Any] = []
+            elif isinstance(value, str):
+                dirs = [value]
+            elif isinstance(value, list):
+                dirs = value
+            else:
+                raise DependencyException(
+                    f"machine file property {key}_{kind} must be an absolute path (a string) or a list of them, "
+                    f"not {value!r} (hint: quote it, e.g. {key}_{kind} = '/opt/{key}/lib')")
+            for d in dirs:
+                if not isinstance(d, str) or not os.path.isabs(d):
+                    raise DependencyException(
+                        f"machine file property {key}_{kind} must be an absolute path, not {d!r} "
+                        f"(hint: write the full path, e.g. '/opt/{key}/lib')")
+                if not os.path.isdir(d):
+                    raise DependencyException(
+                        f"machine file property {key}_{kind}: {d} does not exist (hint: fix the path or remove it)")
+            out.append(dirs)
+        return out[0], out[1]
+
+    # ---- the toolchain the probes use ------------------------------------------------
+    def default_lib_dirs(self) -> list[str]:
+        compiler = self.c_compiler()
+        if compiler is None:
+            return []
+        try:
+            if compat.COMPILER_TAKES_ENV:
+                dirs = compiler.get_library_dirs(self.env)
+            else:
+                dirs = compiler.get_library_dirs()
+        except Exception:  # compilers without a search-dirs query
+            return []
+        return [os.path.realpath(d) for d in dirs]
+
+    def c_compiler(self) -> Any:
+        """The project's C (or C++) compiler; else one detected just for the probes."""
+        compilers = self.env.coredata.compilers[self.for_machine]
+        for lang in ("c", "cpp"):
+            if lang in compilers:
+                return compilers[lang]
+        key = self.for_machine
+        if key not in _PROBE_COMPILERS:
+            from mesonbuild.compilers.detect import detect_c_compiler
+            try:
+                _PROBE_COMPILERS[key] = detect_c_compiler(self.env, self.for_machine)
+                mlog.log(LOG_PREFIX, "the project has no C compiler; probing with",
+                         " ".join(_PROBE_COMPILERS[key].get_exelist()))
+            except Exception as e:  # Meson raises EnvironmentException (and others) when none works
+                mlog.debug(f"{LOG_PREFIX} no C compiler for the probes: {e}")
+                _PROBE_COMPILERS[key] = None
+        return _PROBE_COMPILERS[key]
+
+    def toolchain(self) -> Toolchain | None:
+        compiler = self.c_compiler()
+        if compiler is None:
+            return None
+        can_run = True
+        wrapper: list[str] = []
+        if self.env.need_exe_wrapper(self.for_machine):
+            exe_wrapper = self.env.get_exe_wrapper()
+            if exe_wrapper is not None and exe_wrapper.found():
+                wrapper = list(exe_wrapper.get_command())
+            else:
+                can_run = False
+        machine = self.env.machines[self.for_machine]
+        return Toolchain(
+            cc=tuple(compiler.get_exelist()),
+            system_lib_dirs=tuple(self.default_lib_dirs()),
+            identity=f"{compiler.get_id()} {compiler.version}",
+            can_run=can_run,
+            run_wrapper=tuple(wrapper),
+            gnu_ld=not machine.is_darwin() and not machine.is_windows(),
+            source_flags=("-x", "c") if compiler.language == "cpp" else (),
+        )
