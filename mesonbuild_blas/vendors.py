@@ -169,6 +169,8 @@ class Vendor:
     bench_yardstick: bool = False
     #: project option values that mean this vendor (besides ``name``)
     aliases: tuple[str, ...] = ()
+    #: dependency names that mean this vendor *and* an interface (``openblas64`` → ilp64)
+    interface_names: Mapping[str, str] = field(default_factory=dict)
 
     def schemes(self, interface: str, suffix_override: str | None = None) -> tuple[Scheme, ...]:
         suffixes = (suffix_override,) if suffix_override is not None else self.suffixes.get(interface, ("",))
@@ -255,7 +257,10 @@ VENDORS: tuple[Vendor, ...] = (
     Vendor(
         name="scipy-openblas",
         description="OpenBLAS from the scipy-openblas32/64 wheels (symbols prefixed scipy_)",
-        pkgconfig={LP64: ("scipy-openblas",), ILP64: ("scipy-openblas",)},
+        # both wheels ship scipy-openblas.pc; scipy-openblas32/64.pc as SciPy's docs (and
+        # `mesonbuild-blas pkgconfig`) write them
+        pkgconfig={LP64: ("scipy-openblas", "scipy-openblas32"), ILP64: ("scipy-openblas64", "scipy-openblas")},
+        interface_names={"scipy-openblas32": LP64, "scipy-openblas64": ILP64},
         wheels=(
             Wheel("scipy_openblas32", LP64, "lib/libscipy_openblas.so",
                   pkgconfig="lib/pkgconfig/scipy-openblas.pc"),
@@ -320,6 +325,7 @@ VENDORS: tuple[Vendor, ...] = (
     Vendor(
         name="openblas",
         description="OpenBLAS (distribution packages, source builds)",
+        interface_names={"openblas64": ILP64, "openblas_ilp64": ILP64, "openblas64_": ILP64},
         pkgconfig={LP64: ("openblas",), ILP64: ("openblas64", "openblas64_")},
         system={LP64: (("openblas",),), ILP64: (("openblas64",), ("openblas64_",))},
         # Debian's OpenBLAS64Config.cmake sets OpenBLAS_* variables (no targets), which
@@ -457,9 +463,40 @@ GENERIC = {"blas": (), "lapack": ("lapack",), "cblas": ("cblas",), "lapacke": ("
 DEFAULT_ORDER = ("scipy-openblas", "accelerate", "mkl", "openblas", "flexiblas", "blis", "atlas", "netlib")
 
 
-#: Names the plugin registers with Meson: generic names, vendors and their aliases.
-ALL_NAMES = tuple(GENERIC) + tuple(BY_NAME) + tuple(
-    a for v in VENDORS for a in v.aliases if a not in GENERIC and a not in BY_NAME)
+#: Generic names that carry an interface (Debian's ILP64 alternatives)
+GENERIC_INTERFACE_NAMES = {"blas64": ("blas", ILP64), "lapack64": ("lapack", ILP64), "cblas64": ("cblas", ILP64),
+                           "lapacke64": ("lapacke", ILP64)}
+
+#: Names the plugin registers with Meson: generic names, vendors, their aliases and interface-carrying names.
+ALL_NAMES = tuple(dict.fromkeys((
+    *GENERIC, *GENERIC_INTERFACE_NAMES, *BY_NAME, *(a for v in VENDORS for a in v.aliases),
+    *(n for v in VENDORS for n in v.interface_names))))
+
+
+@dataclass(frozen=True)
+class DependencyName:
+    """What a ``dependency()`` name means: a generic name or a vendor, maybe with an interface."""
+
+    name: str  #: generic name (``blas``) or canonical vendor name (``openblas``)
+    generic: bool
+    interface: str | None  #: the interface the name itself carries (``openblas64`` → ilp64)
+
+
+def resolve_name(name: str) -> DependencyName | None:
+    """The meaning of a dependency name (case-insensitive), or None when it is not a BLAS name."""
+    low = name.lower()
+    if low in GENERIC:
+        return DependencyName(low, True, None)
+    if low in GENERIC_INTERFACE_NAMES:
+        generic, interface = GENERIC_INTERFACE_NAMES[low]
+        return DependencyName(generic, True, interface)
+    vendor = lookup(low)
+    if vendor is not None:
+        return DependencyName(vendor.name, False, None)
+    for vendor in VENDORS:
+        if low in vendor.interface_names:
+            return DependencyName(vendor.name, False, vendor.interface_names[low])
+    return None
 
 
 #: generic ``threading:`` spellings → the layer they mean (vendors' own spellings: ``Threading.names``)
