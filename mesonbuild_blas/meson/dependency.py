@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -72,6 +73,31 @@ def _warn(message: str) -> None:
     mlog.warning(f"{LOG_PREFIX} {message}")
 
 
+def link_through(arg: str, scratch: str) -> str:
+    """A symlink to library file ``arg`` inside the build directory (other arguments unchanged).
+
+    Meson gives programs in the build directory a run path to the directory of
+    an absolute library path, and meson-python keeps such run paths in wheels
+    unless they point into the build directory. Linking a wheel's library
+    through a link in the build directory keeps tests in the build directory
+    running while installed extensions carry no run path into the (possibly
+    temporary) environment that held the wheel at build time.
+    """
+    if not (os.path.isabs(arg) and os.path.isfile(arg)):
+        return arg
+    real = os.path.realpath(arg)
+    where = os.path.join(scratch, "libs-" + hashlib.sha256(real.encode()).hexdigest()[:12])
+    link = os.path.join(where, os.path.basename(arg))
+    if os.path.realpath(link) != real:
+        os.makedirs(where, exist_ok=True)
+        tmp = f"{link}.tmp{os.getpid()}"
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+        os.symlink(real, tmp)
+        os.replace(tmp, link)
+    return link
+
+
 class BlasDependency(ExternalDependency):  # type: ignore[misc]
     """``dependency('blas' | 'lapack' | 'cblas' | 'lapacke' | <vendor>)``."""
 
@@ -82,6 +108,8 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         self.blas_info: BlasInfo | None = None
         self.blas_pkgconfig: Any = None
         self.blas_header_dir = ""
+        self.blas_scratch = ""
+        self.blas_wheel_args: list[str] = []  #: wheel library files linked through the build dir
         try:
             try:
                 request = build_request(name, list(kwargs.get("modules") or []), _OPTIONS.get() or ProjectOptions(),
@@ -100,7 +128,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
                 time=lambda cand, info: time_dgemm(cand, info, toolchain, _warn, _log),
                 log=_log, debug=_debug)
             if isinstance(outcome, Found):
-                self._accept(outcome)
+                self._accept(outcome, request.dependency_name(outcome.vendor.name))
                 return
             self.is_found = False
             if self.required:
@@ -112,7 +140,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
                 _log(f"{name} not found: {e}")
             raise
 
-    def _accept(self, found: Found) -> None:
+    def _accept(self, found: Found, name: str) -> None:
         info = found.info
         # Meson gives programs in the build dir an rpath to absolute library paths of
         # 'library'/'pkgconfig'/'cmake' dependencies (and strips it on install).
@@ -122,13 +150,18 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         except BlasError as e:
             raise DependencyException(str(e)) from None
         self.is_found = True
-        self.name = found.vendor.name
+        self.name = name
         self.blas_info = info
         self.blas_pkgconfig = found.candidate.handle
-        self.blas_header_dir = os.path.join(self.env.get_scratch_dir(), "mesonbuild-blas", digest)
+        scratch = os.path.join(self.env.get_scratch_dir(), "mesonbuild-blas")
+        self.blas_header_dir = os.path.join(scratch, digest)
         self._write_header()
         self.compile_args = [*found.candidate.compile_args, f"-I{self.blas_header_dir}", *self._fortran_args(info)]
         self.link_args = list(found.candidate.link_args)
+        if found.candidate.from_wheel and not self.env.machines[self.for_machine].is_windows():
+            self.blas_scratch = scratch
+            self.blas_wheel_args = list(self.link_args)
+            self.link_args = [link_through(a, scratch) for a in self.blas_wheel_args]
         self.version = info.version or found.candidate.version or "unknown"
 
     def _fortran_args(self, info: BlasInfo) -> list[str]:
@@ -172,6 +205,11 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
     def get_compile_args(self) -> list[str]:
         self._write_header()  # a wiped scratch dir must not break a cached dependency
         return list(self.compile_args)
+
+    def get_link_args(self, language: Any = None, raw: bool = False) -> list[str]:
+        for arg in self.blas_wheel_args:  # nor a wiped link to a wheel's library
+            link_through(arg, self.blas_scratch)
+        return list(self.link_args)
 
     def log_info(self) -> str:
         return self.blas_info.log_summary() if self.blas_info else ""
