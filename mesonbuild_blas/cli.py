@@ -115,7 +115,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([r.as_json() for r in rows], indent=2))
     else:
-        print(bench.format_table(rows, peaks[min(threads)]))
+        print(bench.format_bench_table(rows, peaks[min(threads)]))
         notes = bench.anomalies(rows, targets, peaks[min(threads)])
         if notes:
             print("\nworth knowing:")
