@@ -71,19 +71,24 @@ def format_columns(columns: Sequence[Column], rows: Sequence[Sequence[str]], wid
         return sum(w.values()) + len(gap) * (len(w) - 1)
 
     w = widths(keep)
+
+    def shrink(floor: int) -> None:
+        over = total(w) - (width or 0)
+        for i in keep:
+            if over > 0 and columns[i].shrink:
+                new = max(len(columns[i].title), floor, w[i] - over)
+                over -= w[i] - new
+                w[i] = min(w[i], new)
+
     if width is not None:
+        shrink(20)  # paths give way first, down to a readable length
         while total(w) > width:
             droppable = [i for i in keep if columns[i].priority > 0]
             if not droppable:
                 break
             keep.remove(min(droppable, key=lambda i: (columns[i].priority, -i)))
-            w = widths(keep)
-        over = total(w) - width
-        for i in keep:
-            if over > 0 and columns[i].shrink:
-                new = max(len(columns[i].title), 16, w[i] - over)
-                over -= w[i] - new
-                w[i] = new
+            w = {i: w[i] for i in keep}
+        shrink(12)
 
     def line(cells: Sequence[str]) -> str:
         parts = []
