@@ -43,12 +43,15 @@ class InfoCall:
     ``kind`` is how to call it: ``str`` (``const char *f(void)``), ``int``
     (``int f(void)``), ``buf`` (``void f(char *, size_t)``) or ``ver3``
     (``void f(int *, int *, int *)``).  The name is
-    decorated with the library's prefix and C suffix.
+    decorated with the library's prefix and C suffix.  The dgemm benchmark
+    also knows ``names`` (``const char *f(int)`` for ids 0, 1, ... up to NULL or
+    the name ``arg``: an enumeration such as BLIS's kernel sets).
     """
 
     key: str
     kind: str
     symbol: str
+    arg: str = ""  #: ``names``: the last name of the enumeration
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,10 @@ class Vendor:
     bench_advice: VendorAdvice | None = None
     #: its best benchmark row is the yardstick other vendors are compared with
     bench_yardstick: bool = False
+    #: functions the dgemm benchmark calls besides ``info`` (kernel set, thread count), after timing
+    bench_info: tuple[InfoCall, ...] = ()
+    #: environment variables setting the library's thread count (besides OMP_NUM_THREADS)
+    thread_variables: tuple[str, ...] = ()
     #: project option values that mean this vendor (besides ``name``)
     aliases: tuple[str, ...] = ()
     #: dependency names that mean this vendor *and* an interface (``openblas64`` → ilp64)
@@ -217,6 +224,18 @@ _BLIS_INFO = (
     InfoCall("pthreads", "int", "bli_info_get_enable_pthreads"),
 )
 _BLIS_THREADING = (("openmp", "1", "openmp"), ("pthreads", "1", "pthreads"), ("openmp", "0", "sequential"))
+_OPENBLAS_BENCH_INFO = (
+    InfoCall("corename", "str", "openblas_get_corename"),
+    InfoCall("lib_threads", "int", "openblas_get_num_threads"),
+)
+_OPENBLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS")
+_BLIS_BENCH_INFO = (
+    InfoCall("lib_threads", "int", "bli_thread_get_num_threads"),
+    # the sub-configuration (kernel set) BLIS selected, and the numeric ids BLIS_ARCH_TYPE takes
+    # in this very build (arch_t changes between releases; "generic" is always its last entry)
+    InfoCall("blis_arch", "int", "bli_arch_query_id"),
+    InfoCall("blis_archs", "names", "bli_arch_string", arg="generic"),
+)
 
 _BLIS_KERNEL_BITS = {
     "skx": 512, "knl": 512, "zen4": 512, "zen5": 512, "sapphirerapids": 512,
@@ -277,6 +296,8 @@ VENDORS: tuple[Vendor, ...] = (
         install_hint={LP64: "pip install scipy-openblas32", ILP64: "pip install scipy-openblas64"},
         bench_advice=replace(_OPENBLAS, display="scipy-openblas"),
         bench_yardstick=True,
+        bench_info=_OPENBLAS_BENCH_INFO,
+        thread_variables=_OPENBLAS_THREAD_VARIABLES,
     ),
     Vendor(
         name="accelerate",
@@ -292,6 +313,7 @@ VENDORS: tuple[Vendor, ...] = (
         cblas_header="Accelerate/Accelerate.h",
         aliases=("veclib",),
         bench_advice=VendorAdvice(display="Accelerate"),
+        thread_variables=("VECLIB_MAXIMUM_THREADS",),
     ),
     Vendor(
         name="mkl",
@@ -321,6 +343,8 @@ VENDORS: tuple[Vendor, ...] = (
             display="MKL", env="MKL_ENABLE_INSTRUCTIONS",
             fallback="MKL may take slow code paths on non-Intel CPUs; try {env}=AVX512 or AVX2, or another vendor",
         ),
+        bench_info=(InfoCall("lib_threads", "int", "MKL_Get_Max_Threads"),),
+        thread_variables=("MKL_NUM_THREADS",),
     ),
     Vendor(
         name="openblas",
@@ -339,6 +363,8 @@ VENDORS: tuple[Vendor, ...] = (
                       ILP64: "apt-get install libopenblas64-dev"},
         bench_advice=_OPENBLAS,
         bench_yardstick=True,
+        bench_info=_OPENBLAS_BENCH_INFO,
+        thread_variables=_OPENBLAS_THREAD_VARIABLES,
     ),
     Vendor(
         name="flexiblas",
@@ -365,6 +391,8 @@ VENDORS: tuple[Vendor, ...] = (
         blas_only=True,
         install_hint={LP64: "apt-get install libblis-dev", ILP64: "apt-get install libblis64-dev"},
         bench_advice=_BLIS,
+        bench_info=_BLIS_BENCH_INFO,
+        thread_variables=("BLIS_NUM_THREADS",),
     ),
     Vendor(
         name="atlas",
@@ -434,6 +462,8 @@ VENDORS: tuple[Vendor, ...] = (
         install_hint={LP64: "install AOCL and set aocl_librarydir in a machine file",
                       ILP64: "install AOCL (ILP64 build) and set aocl_librarydir in a machine file"},
         bench_advice=replace(_BLIS, display="AOCL-BLIS"),
+        bench_info=_BLIS_BENCH_INFO,
+        thread_variables=("BLIS_NUM_THREADS",),
     ),
     Vendor(
         name="nvpl",

@@ -225,8 +225,11 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
             if internal in variables:
                 return variables[internal]
             if internal == "json":  # everything at once, for tools (mesonbuild-blas report)
+                # for tools outside this build directory: the libraries' own paths, not the
+                # build-directory links to wheel libraries
                 return json.dumps({**self.blas_info.to_json(), "name": self.name,
-                                   "compile_args": self.get_compile_args(), "link_args": list(self.link_args)})
+                                   "compile_args": self.get_compile_args(),
+                                   "link_args": self.blas_wheel_args or list(self.link_args)})
         if self.blas_pkgconfig is not None and kwargs.get("pkgconfig"):
             try:
                 return str(self.blas_pkgconfig.get_variable(**kwargs))
