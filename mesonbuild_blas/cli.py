@@ -114,6 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--verbose", action="store_true", help="show Meson's output on stderr")
 
     sub.add_parser("options", help="print the meson.options block of the options the plugin reads")
+
+    pkgconfig = sub.add_parser("pkgconfig", help="write one .pc file per proven dependency (for CMake, "
+                                                 "autotools, Makefiles)")
+    pkgconfig.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="directory to write to")
+    pkgconfig.add_argument("--vendor", type=_vendor, help="only this vendor")
+    pkgconfig.add_argument("--interface", choices=("lp64", "ilp64", "both"), default="both")
     return parser
 
 
@@ -233,6 +239,43 @@ def cmd_options() -> int:
     return 0
 
 
+def cmd_pkgconfig(args: argparse.Namespace) -> int:
+    from .pkgconfig_export import PcFile, pc_name, render_pc, write_pc_files
+    from .probes import compiler_library_dirs
+
+    progress = Progress()
+    try:
+        report = _run_report(args, progress, "pkgconfig: finding libraries")
+    except (RuntimeError, RunnerError) as e:
+        progress.clear()
+        print(f"mesonbuild-blas pkgconfig: {e}", file=sys.stderr)
+        return 2
+    progress.clear()
+    system_dirs = compiler_library_dirs(("cc",))
+    files: dict[str, PcFile] = {}
+    for row in report.rows:
+        try:
+            info = info_from_row(row)
+        except RunnerError as e:
+            print(f"mesonbuild-blas pkgconfig: {e}", file=sys.stderr)
+            return 2
+        name = pc_name(info, str(row.get("requested_threading") or ""))
+        if name in files:  # the first of the report's order wins, as in a build
+            continue
+        compile_args = [str(a) for a in row.get("compile_args") or []]  # type: ignore[attr-defined]
+        link_args = [str(a) for a in row.get("link_args") or []]  # type: ignore[attr-defined]
+        files[name] = PcFile(name, render_pc(name, info, compile_args, link_args, system_dirs))
+        print(f"{name}.pc: {info.vendor} {info.version} ({info.interface}, {info.library})")
+    if not files:
+        print("mesonbuild-blas pkgconfig: no BLAS library found; `mesonbuild-blas report` says what was tried",
+              file=sys.stderr)
+        return 1
+    written = write_pc_files(list(files.values()), args.output)
+    print(f"wrote {len(written)} file(s) to {args.output}; use them with "
+          f"PKG_CONFIG_PATH={args.output.resolve()}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -246,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_demo(keep=args.keep, verbose=args.verbose)
     if args.command == "options":
         return cmd_options()
+    if args.command == "pkgconfig":
+        return cmd_pkgconfig(args)
     parser.print_help()
     return 0
 

@@ -178,6 +178,10 @@ class Vendor:
     aliases: tuple[str, ...] = ()
     #: dependency names that mean this vendor *and* an interface (``openblas64`` → ilp64)
     interface_names: Mapping[str, str] = field(default_factory=dict)
+    #: file names (without ``.pc``) ``mesonbuild-blas pkgconfig`` writes, per interface, as
+    #: projects ask for them; ``{name}`` is the vendor, ``{threading}`` a link-time variant
+    pkgconfig_export: Mapping[str, str] = field(
+        default_factory=lambda: {LP64: "{name}", ILP64: "{name}64"})
 
     def schemes(self, interface: str, suffix_override: str | None = None) -> tuple[Scheme, ...]:
         suffixes = (suffix_override,) if suffix_override is not None else self.suffixes.get(interface, ("",))
@@ -328,6 +332,7 @@ VENDORS: tuple[Vendor, ...] = (
             Threading(("tbb",), "tbb", "tbb"),
         ),
         threading_option="mkl-threading",
+        pkgconfig_export={LP64: "mkl-dynamic-lp64-{threading}", ILP64: "mkl-dynamic-ilp64-{threading}"},
         prefix_pkgconfig=True,
         env_roots=("MKLROOT",),
         root_lib_dirs=("lib/intel64", "lib"),
