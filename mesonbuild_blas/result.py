@@ -63,9 +63,15 @@ class BlasInfo:
     dgemm_gflops: float | None = None
     notes: tuple[str, ...] = field(default=())
 
+    @property
+    def plain_symbols(self) -> bool:
+        """The library's names carry no prefix or suffix (``dgemm_``): another library with
+        plain names (an LP64 and a suffix-less ILP64 build) interposes in the same process."""
+        return not self.symbol_prefix and not self.symbol_suffix
+
     def variables(self) -> dict[str, str]:
         """The ``dep.get_variable()`` view: every value as a Meson string."""
-        out: dict[str, str] = {}
+        out: dict[str, str] = {"plain_symbols": "true" if self.plain_symbols else "false"}
         for f in dataclasses.fields(self):
             if f.name in ("notes", "version"):
                 continue
@@ -103,6 +109,7 @@ class BlasInfo:
         """Every field, JSON-ready (numbers as numbers, ``None`` as null)."""
         data: dict[str, object] = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         data["notes"] = list(self.notes)
+        data["plain_symbols"] = self.plain_symbols
         return data
 
     @classmethod

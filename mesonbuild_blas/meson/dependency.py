@@ -22,6 +22,7 @@ from mesonbuild import mlog
 from mesonbuild.dependencies.base import DependencyException, ExternalDependency
 from mesonbuild.mesonlib import version_compare_many
 
+from ..conflicts import clashes
 from ..errors import BlasError
 from ..header import header_digest, render_header
 from ..request import ProjectOptions, build_request
@@ -39,6 +40,10 @@ _HEADERS_CURRENT: set[str] = set()
 #: (Meson's factory interface has no way to pass them)
 _OPTIONS: contextvars.ContextVar[ProjectOptions | None] = contextvars.ContextVar("mesonbuild_blas_options",
                                                                                  default=None)
+
+#: BLAS dependencies resolved in this process, per build directory (one configure): later ones
+#: are checked against them for names that would interpose in one process
+_RESOLVED: dict[str, list[BlasInfo]] = {}
 
 #: compiler id → flag making default INTEGERs 8 bytes (gfortran, flang, Intel, NVIDIA)
 FORTRAN_INTEGER8_FLAGS = {"gcc": "-fdefault-integer-8", "flang": "-fdefault-integer-8",
@@ -163,6 +168,10 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
             self.blas_wheel_args = list(self.link_args)
             self.link_args = [link_through(a, scratch) for a in self.blas_wheel_args]
         self.version = info.version or found.candidate.version or "unknown"
+        resolved = _RESOLVED.setdefault(self.env.get_build_dir(), [])
+        for message in clashes(resolved, info):
+            mlog.warning(f"{LOG_PREFIX} {message}")
+        resolved.append(info)
 
     def _fortran_args(self, info: BlasInfo) -> list[str]:
         """8-byte default integers for ``language: 'fortran'`` ILP64 dependencies."""
