@@ -4,7 +4,8 @@
 ``zdotc`` through the library's Fortran ABI, LAPACK, LAPACKE, the ILP64 high-word check);
 ``test-projects/blas-fortran`` is one project of Fortran programs with default INTEGERs (functions of every
 result class, subroutines, LAPACK), a shared library and a C + Fortran program, built against every library:
-the Fortran adapter bridges symbol prefixes/suffixes and function-result conventions.  Each case configures with ``meson-blas setup``, builds, runs the
+the Fortran adapter bridges symbol prefixes/suffixes and function-result conventions.  Each case configures
+with ``meson-blas setup``, builds, runs the
 program and compares every line it printed with what the vendor is known to provide.
 
 Needs the Debian packages of ci/install-zoo.sh and the wheels of the ``openblas`` and ``mkl`` extras.

@@ -114,6 +114,7 @@ static void check_zladiv(void)
 
 int main(void)
 {
+    setvbuf(stdout, NULL, _IONBF, 0); /* what ran before a crash is still reported */
 #ifdef SYM_DGEMM
     check_dgemm();
 #endif

@@ -113,16 +113,18 @@ def attach_adapter(info: BlasInfo, compiler_id: str, toolchain: Toolchain | None
             raise AdapterError("adapters for static libraries are not supported (link the shared library)")
         libraries = _readable([f for f in files if not f.endswith(".a")], info.library, cache_dir)
         plan = plan_adapter(scheme, library, consumer, libraries)
+        if plan.unadapted:
+            warnings.append(f"{info.vendor} exports {', '.join(plan.unadapted)} only under the name Fortran code "
+                            f"calls, with another result convention, and under no other name: Fortran calls of "
+                            f"them return garbage (call them from C through blas_mangling.h instead)")
+        if plan.kind == "none":
+            return Attached(info, warnings=tuple(warnings))
         build = AdapterBuild(plan, scheme, tuple(lib.path for lib in libraries), info.int_size, toolchain,
                              tuple(compile_args), tuple(link_args), directory, cache_dir)
         built = build.build()
     except (AdapterError, SymbolReadError) as e:
         return Attached(info, warnings=(*warnings, f"no Fortran adapter for {info.vendor} ({e}), yet Fortran "
                                         f"callers need one: {what}"))
-    if plan.unadapted:
-        warnings.append(f"{info.vendor} exports {', '.join(plan.unadapted)} only under the name Fortran code calls, "
-                        f"with another result convention, and under no other name: Fortran calls of them return "
-                        f"garbage (call them from C through blas_mangling.h instead)")
     kind = plan.kind
     adapted = dataclasses.replace(info, fortran_adapter=kind,
                                   notes=(*info.notes, f"Fortran adapter ({kind}): {plan.describe()}"))
