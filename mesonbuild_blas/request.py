@@ -10,7 +10,7 @@ from .naming import is_identifier_fragment
 
 FEATURES = ("cblas", "lapack", "lapacke")
 #: flags of ``modules:`` that are not features
-OPT_INS = ("bench",)
+OPT_INS = ("bench", "fortran-adapter")
 #: option value / order entry selecting the fastest installed library (times at configure)
 FASTEST = "fastest"
 #: ``threading:`` spellings → the layer they mean (numpy-fork and generic names)
@@ -52,6 +52,8 @@ class Request:
     order_source: str = "built-in order"
     bench: bool = False  #: time dgemm (modules: ['bench']) and expose dgemm_gflops
     fastest: bool = False  #: pick the fastest of all accepted candidates
+    #: link a Fortran adapter even without language: 'fortran' (modules: ['fortran-adapter'])
+    fortran_adapter: bool = False
 
     def describe(self) -> str:
         extra = "".join(f", {f}" for f in sorted(self.features))
@@ -255,4 +257,5 @@ def build_request(
         order_source=order_source,
         bench="bench" in flags or fastest,
         fastest=fastest,
+        fortran_adapter="fortran-adapter" in flags,
     )

@@ -22,6 +22,9 @@ FortranAbi = Literal["gfortran", "g77", "unverified"]
 #: how a result was established: a probe that ran, a program that linked, vendor knowledge
 VerifiedBy = Literal["run", "link", "assumed"]
 Method = Literal["pkg-config", "cmake", "framework", "system", "python"]
+#: what the Fortran adapter linked into consumers translates (``fortran/``): nothing, the
+#: symbol names (prefix/suffix), function-result conventions, or both
+FortranAdapter = Literal["none", "names", "abi", "names+abi"]
 
 
 def as_interface(value: str) -> Interface:
@@ -61,6 +64,8 @@ class BlasInfo:
     int_size_verified_by: VerifiedBy = "run"
     #: GFLOP/s of a 1-thread dgemm measured at configure time (modules: ['bench']); None: not measured
     dgemm_gflops: float | None = None
+    #: the Fortran adapter (language: 'fortran' or modules: ['fortran-adapter'])
+    fortran_adapter: FortranAdapter = "none"
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -100,6 +105,8 @@ class BlasInfo:
         if self.lapacke:
             parts.append("lapacke")
         parts.append(f"{self.fortran_abi} ABI")
+        if self.fortran_adapter != "none":
+            parts.append(f"fortran adapter {self.fortran_adapter}")
         parts.append(self.threading)
         if self.verified_by != "run":
             parts.append(f"verified by {self.verified_by}, integer width {self.int_size_verified_by}")
@@ -132,6 +139,7 @@ _CHOICES: Mapping[str, tuple[str, ...]] = {
     "verified_by": get_args(VerifiedBy),
     "int_size_verified_by": get_args(VerifiedBy),
     "method": get_args(Method),
+    "fortran_adapter": get_args(FortranAdapter),
 }
 _BOOLS = ("cblas", "lapack", "lapacke")
 
