@@ -131,20 +131,23 @@ def _report_progress(progress: Progress, what: str) -> ProgressHandler:
     return show
 
 
-def _run_report(args: argparse.Namespace, progress: Progress, what: str) -> Report:
+def _run_report(args: argparse.Namespace, progress: Progress, command: str, what: str) -> Report | None:
+    """The report's detection; None (after saying why) when its project could not be configured."""
     verbose = getattr(args, "verbose", False)
     log = (lambda line: print(line, file=sys.stderr, flush=True)) if verbose else None
-    return run_report(args.vendor, args.interface, progress=None if verbose else _report_progress(progress, what),
-                      log=log)
+    try:
+        return run_report(args.vendor, args.interface,
+                          progress=None if verbose else _report_progress(progress, what), log=log)
+    except (RuntimeError, RunnerError) as e:
+        progress.clear()
+        print(f"mesonbuild-blas {command}: {e}", file=sys.stderr)
+        return None
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     progress = Progress()
-    try:
-        report = _run_report(args, progress, "report")
-    except (RuntimeError, RunnerError) as e:
-        progress.clear()
-        print(f"mesonbuild-blas report: {e}", file=sys.stderr)
+    report = _run_report(args, progress, "report", "report")
+    if report is None:
         return 2
     progress.clear()
     if args.json:
@@ -163,11 +166,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     sizes = args.sizes or (FULL_SIZES if args.full else QUICK_SIZES)
     threads = args.threads or (sorted({1, os.cpu_count() or 1}) if args.full else [1])
     progress = Progress()
-    try:
-        report = _run_report(args, progress, "bench: finding libraries")
-    except (RuntimeError, RunnerError) as e:
-        progress.clear()
-        print(f"mesonbuild-blas bench: {e}", file=sys.stderr)
+    report = _run_report(args, progress, "bench", "bench: finding libraries")
+    if report is None:
         return 2
     targets: list[bench.BenchTarget] = []
     for row in report.rows:
@@ -244,11 +244,8 @@ def cmd_pkgconfig(args: argparse.Namespace) -> int:
     from .probes import compiler_library_dirs
 
     progress = Progress()
-    try:
-        report = _run_report(args, progress, "pkgconfig: finding libraries")
-    except (RuntimeError, RunnerError) as e:
-        progress.clear()
-        print(f"mesonbuild-blas pkgconfig: {e}", file=sys.stderr)
+    report = _run_report(args, progress, "pkgconfig", "pkgconfig: finding libraries")
+    if report is None:
         return 2
     progress.clear()
     system_dirs = compiler_library_dirs(("cc",))
