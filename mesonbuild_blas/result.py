@@ -22,6 +22,14 @@ FortranAbi = Literal["gfortran", "g77", "unverified"]
 #: how a result was established: a probe that ran, a program that linked, vendor knowledge
 VerifiedBy = Literal["run", "link", "assumed"]
 Method = Literal["pkg-config", "cmake", "framework", "system", "python"]
+#: how a CBLAS/LAPACK/LAPACKE feature was established: "run" (right answers and integer
+#: width observed), "link" (symbols linked, nothing ran), "unverified" (present, but the
+#: probe could not observe its answer or its integer width); "" when the feature is absent
+FeatureCheck = Literal["run", "link", "unverified", ""]
+#: where the threading/version value came from: "probe" (the run observed it), "pkg-config"
+#: (a .pc Version), "cmake" (a CMake package version), "package" (Python package metadata),
+#: "name" (implied by which library or variant was linked); "" when the value is unknown
+Source = Literal["probe", "pkg-config", "cmake", "package", "name", ""]
 
 
 def as_interface(value: str) -> Interface:
@@ -59,6 +67,11 @@ class BlasInfo:
     version: str
     mangling_header: str = MANGLING_HEADER
     int_size_verified_by: VerifiedBy = "run"
+    cblas_verified_by: FeatureCheck = ""
+    lapack_verified_by: FeatureCheck = ""
+    lapacke_verified_by: FeatureCheck = ""
+    threading_source: Source = ""
+    version_source: Source = ""
     #: GFLOP/s of a 1-thread dgemm measured at configure time (modules: ['bench']); None: not measured
     dgemm_gflops: float | None = None
     notes: tuple[str, ...] = field(default=())
@@ -88,16 +101,21 @@ class BlasInfo:
         if self.symbol_suffix:
             parts.append(f"suffix {self.symbol_suffix}")
         if self.cblas:
-            parts.append("cblas")
+            parts.append(f"cblas{self._unverified(self.cblas_verified_by)}")
         if self.lapack:
-            parts.append(f"lapack {self.lapack_version}".rstrip())
+            parts.append(f"lapack {self.lapack_version}".rstrip() + self._unverified(self.lapack_verified_by))
         if self.lapacke:
-            parts.append("lapacke")
+            parts.append(f"lapacke{self._unverified(self.lapacke_verified_by)}")
         parts.append(f"{self.fortran_abi} ABI")
-        parts.append(self.threading)
+        parts.append(self.threading if self.threading_source in ("probe", "") else
+                     f"{self.threading} (by {self.threading_source})")
         if self.verified_by != "run":
             parts.append(f"verified by {self.verified_by}, integer width {self.int_size_verified_by}")
         return ", ".join(parts)
+
+    @staticmethod
+    def _unverified(check: str) -> str:
+        return " (unverified)" if check == "unverified" else ""
 
     def to_json(self) -> dict[str, object]:
         """Every field, JSON-ready (numbers as numbers, ``None`` as null)."""
@@ -125,6 +143,11 @@ _CHOICES: Mapping[str, tuple[str, ...]] = {
     "verified_by": get_args(VerifiedBy),
     "int_size_verified_by": get_args(VerifiedBy),
     "method": get_args(Method),
+    "cblas_verified_by": get_args(FeatureCheck),
+    "lapack_verified_by": get_args(FeatureCheck),
+    "lapacke_verified_by": get_args(FeatureCheck),
+    "threading_source": get_args(Source),
+    "version_source": get_args(Source),
 }
 _BOOLS = ("cblas", "lapack", "lapacke")
 
