@@ -312,7 +312,8 @@ def run_probe(
             [*toolchain.run_wrapper, exe], f"T {token} {int(limit * 1000)}\n{stdin}", env, token, limit)
         data = parse_output(stdout, token)
         if not data.complete:
-            detail = _first_error(stderr) or f"exit status {returncode}"
+            detail = _first_error(stderr) or (f"killed by {_signal_name(-returncode)}" if returncode < 0
+                                              else f"exit status {returncode}")
             raise ProbeBuildError(f"probe did not run to completion: {detail}")
         # the trusted lines, token removed; symbols linked into the program itself
         # (static archives) are reported as STATIC
@@ -380,6 +381,13 @@ def _run_probe_process(cmd: list[str], stdin: str, env: dict[str, str], token: s
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
     return out.decode("utf-8", "replace"), stderr, returncode
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return f"signal {number} ({signal.Signals(number).name})"
+    except ValueError:
+        return f"signal {number}"
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

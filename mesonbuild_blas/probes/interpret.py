@@ -90,18 +90,27 @@ def _failed(outcome: str | None) -> bool:
 
 
 def choose_scheme(
-    interface: str, schemes: tuple[Scheme, ...], data: ProbeData
+    interface: str, schemes: tuple[Scheme, ...], data: ProbeData, features: frozenset[str] = frozenset()
 ) -> tuple[int, Scheme] | Rejection:
-    """The first spelling whose dgemm exists and whose integer width is the requested one."""
+    """The first spelling whose dgemm exists with the requested integer width and that
+    spells every requested feature (else the first with that width).
+
+    Two suffixes can share the Fortran names (``64_`` and ``_64`` both give
+    ``dgemm_64_``) and differ only in the C names (``cblas_dgemm64_`` / ``cblas_dgemm_64``).
+    """
     want = str(vendors.INT_SIZE[interface])
     mismatches = []
+    matching = [i for i in range(len(schemes)) if data.found(scheme_id(i), "dgemm")
+                and data.result(scheme_id(i), "int_width") == want]
+    complete = [i for i in matching if all(data.found(scheme_id(i), FEATURE_TESTS[f][2]) for f in features)]
+    if matching:
+        best = (complete or matching)[0]
+        return best, schemes[best]
     for i, scheme in enumerate(schemes):
         sid = scheme_id(i)
         if not data.found(sid, "dgemm"):
             continue
         width = data.result(sid, "int_width") or "?"
-        if width == want:
-            return i, scheme
         problem = describe(width) if ":" in width else ""
         if problem:
             mismatches.append(f"{scheme.fortran('daxpy')} (the integer-width test) {problem}")
@@ -239,7 +248,7 @@ def interpret(
     and a run that took ``dgemm`` from another file is noted.  ``notes`` are
     facts about the candidate carried into the result.
     """
-    chosen = choose_scheme(interface, schemes, data)
+    chosen = choose_scheme(interface, schemes, data, features)
     if isinstance(chosen, Rejection):
         return chosen
     index, scheme = chosen
@@ -248,7 +257,7 @@ def interpret(
     dgemm = data.result(sid, "dgemm")
     if dgemm != "ok":
         problem = describe(dgemm) if dgemm != "wrong" else ""
-        return Rejection(f"{scheme.fortran('dgemm')} {problem or 'computed a wrong result'} for a 2x2 product")
+        return Rejection(f"{scheme.fortran('dgemm')} (a 2x2 product) {problem or 'computed a wrong result'}")
     wrong = wrong_results(data, sid, scheme)
     if wrong:
         return Rejection(f"{wrong}: a library that computes wrong results is not used")
