@@ -89,7 +89,7 @@ def files_to_copy() -> list[str]:
 
 
 def run_mutation(m: Mutation, python: str) -> bool:
-    """True when the tests caught (failed on) the mutation."""
+    """True when the tests caught (failed on) the mutation (with ``m.old == m.new``: a control run)."""
     with tempfile.TemporaryDirectory(prefix="mesonbuild-blas-mutant-") as tmp:
         for rel in files_to_copy():
             dest = Path(tmp) / rel
@@ -98,7 +98,7 @@ def run_mutation(m: Mutation, python: str) -> bool:
                 shutil.copy2(ROOT / rel, dest)
         target = Path(tmp) / m.path
         text = target.read_text()
-        if text.count(m.old) != 1:
+        if m.old and text.count(m.old) != 1:
             raise SystemExit(f"mutation {m.name!r}: {m.old!r} occurs {text.count(m.old)} times in {m.path}")
         target.write_text(text.replace(m.old, m.new))
         env = dict(os.environ, PYTHONPATH=tmp, MESONBUILD_BLAS_CACHE_DIR=os.path.join(tmp, ".probe-cache"))
@@ -114,6 +114,10 @@ def main() -> int:
     parser.add_argument("-k", default="", help="only mutations whose name contains this")
     args = parser.parse_args()
     chosen = [m for m in MUTATIONS if args.k.lower() in m.name.lower()]
+    # control: the unmutated tree passes every selection (else "caught" would mean nothing)
+    for m in chosen:
+        if run_mutation(Mutation(f"control for {m.name}", m.path, "", "", m.tests), sys.executable):
+            raise SystemExit(f"the unmutated tree fails {' '.join(m.tests)}: fix that first")
     caught = 0
     for m in chosen:
         ok = run_mutation(m, sys.executable)
