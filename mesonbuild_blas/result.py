@@ -25,6 +25,14 @@ Method = Literal["pkg-config", "cmake", "framework", "system", "python"]
 #: what the Fortran adapter linked into consumers translates (``fortran/``): nothing, the
 #: symbol names (prefix/suffix), function-result conventions, or both
 FortranAdapter = Literal["none", "names", "abi", "names+abi"]
+#: how a CBLAS/LAPACK/LAPACKE feature was established: "run" (right answers and integer
+#: width observed), "link" (symbols linked, nothing ran), "unverified" (present, but the
+#: probe could not observe its answer or its integer width); "" when the feature is absent
+FeatureCheck = Literal["run", "link", "unverified", ""]
+#: where the threading/version value came from: "probe" (the run observed it), "pkg-config"
+#: (a .pc Version), "cmake" (a CMake package version), "package" (Python package metadata),
+#: "name" (implied by which library or variant was linked); "" when the value is unknown
+Source = Literal["probe", "pkg-config", "cmake", "package", "name", ""]
 
 
 def as_interface(value: str) -> Interface:
@@ -62,6 +70,11 @@ class BlasInfo:
     version: str
     mangling_header: str = MANGLING_HEADER
     int_size_verified_by: VerifiedBy = "run"
+    cblas_verified_by: FeatureCheck = ""
+    lapack_verified_by: FeatureCheck = ""
+    lapacke_verified_by: FeatureCheck = ""
+    threading_source: Source = ""
+    version_source: Source = ""
     #: GFLOP/s of a 1-thread dgemm measured at configure time (modules: ['bench']); None: not measured
     dgemm_gflops: float | None = None
     #: the Fortran adapter (language: 'fortran' or modules: ['fortran-adapter'])
@@ -99,18 +112,23 @@ class BlasInfo:
         if self.symbol_suffix:
             parts.append(f"suffix {self.symbol_suffix}")
         if self.cblas:
-            parts.append("cblas")
+            parts.append(f"cblas{self._unverified(self.cblas_verified_by)}")
         if self.lapack:
-            parts.append(f"lapack {self.lapack_version}".rstrip())
+            parts.append(f"lapack {self.lapack_version}".rstrip() + self._unverified(self.lapack_verified_by))
         if self.lapacke:
-            parts.append("lapacke")
+            parts.append(f"lapacke{self._unverified(self.lapacke_verified_by)}")
         parts.append(f"{self.fortran_abi} ABI")
         if self.fortran_adapter != "none":
             parts.append(f"fortran adapter {self.fortran_adapter}")
-        parts.append(self.threading)
+        parts.append(self.threading if self.threading_source in ("probe", "") else
+                     f"{self.threading} (by {self.threading_source})")
         if self.verified_by != "run":
             parts.append(f"verified by {self.verified_by}, integer width {self.int_size_verified_by}")
         return ", ".join(parts)
+
+    @staticmethod
+    def _unverified(check: str) -> str:
+        return " (unverified)" if check == "unverified" else ""
 
     def to_json(self) -> dict[str, object]:
         """Every field, JSON-ready (numbers as numbers, ``None`` as null)."""
@@ -140,6 +158,11 @@ _CHOICES: Mapping[str, tuple[str, ...]] = {
     "int_size_verified_by": get_args(VerifiedBy),
     "method": get_args(Method),
     "fortran_adapter": get_args(FortranAdapter),
+    "cblas_verified_by": get_args(FeatureCheck),
+    "lapack_verified_by": get_args(FeatureCheck),
+    "lapacke_verified_by": get_args(FeatureCheck),
+    "threading_source": get_args(Source),
+    "version_source": get_args(Source),
 }
 _BOOLS = ("cblas", "lapack", "lapacke")
 

@@ -41,11 +41,14 @@ class InfoCall:
     """A vendor C function the probe calls for version/threading facts.
 
     ``kind`` is how to call it: ``str`` (``const char *f(void)``), ``int``
-    (``int f(void)``), ``buf`` (``void f(char *, size_t)``) or ``ver3``
-    (``void f(int *, int *, int *)``).  The name is
-    decorated with the library's prefix and C suffix.  The dgemm benchmark
-    also knows ``names`` (``const char *f(int)`` for ids 0, 1, ... up to NULL or
-    the name ``arg``: an enumeration such as BLIS's kernel sets).
+    (``int f(void)``), ``verint`` (``int f(void)`` returning major·10000 +
+    minor·100 + patch, reported as ``major.minor.patch``), ``buf``
+    (``void f(char *, size_t)``), ``ver3`` (``void f(int *, int *, int *)``) or
+    ``ver4`` (``void f(blas_int *, blas_int *, blas_int *, const char **)``,
+    integers of the library's BLAS width).  The name is decorated with the
+    library's prefix and C suffix.  The dgemm benchmark also knows ``names``
+    (``const char *f(int)`` for ids 0, 1, ... up to NULL or the name ``arg``: an
+    enumeration such as BLIS's kernel sets).
     """
 
     key: str
@@ -443,7 +446,7 @@ VENDORS: tuple[Vendor, ...] = (
         system={LP64: (("armpl_lp64",), ("armpl_lp64_mp",)), ILP64: (("armpl_ilp64",), ("armpl_ilp64_mp",))},
         library_threading=(("_mp", "openmp"), ("armpl_", "sequential")),
         env_roots=("ARMPL_DIR",),
-        info=(InfoCall("version", "ver3", "armplversion"),),
+        info=(InfoCall("version", "ver4", "armplversion"),),
         version_from=("version", r"(\d+\.\d+\.\d+)"),
         cblas_header="armpl.h",
         install_hint={LP64: "install Arm Performance Libraries and set ARMPL_DIR",
@@ -480,8 +483,8 @@ VENDORS: tuple[Vendor, ...] = (
                         ("nvpl_blas_ilp64_gomp",), ("nvpl_blas_ilp64_seq",))},
         env_roots=("NVPL_ROOT",),
         library_threading=(("_gomp", "openmp"), ("_seq", "sequential")),
-        info=(InfoCall("version", "int", "nvpl_blas_get_version"),),
-        version_from=("version", r"(\d+)"),
+        info=(InfoCall("version", "verint", "nvpl_blas_get_version"),),
+        version_from=("version", r"(\d+\.\d+\.\d+)"),
         methods=("system",),
         install_hint={LP64: "install NVPL (nvpl-blas, nvpl-lapack)", ILP64: "install NVPL (nvpl-blas, nvpl-lapack)"},
         bench_advice=VendorAdvice(display="NVPL"),

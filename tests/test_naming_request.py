@@ -26,7 +26,9 @@ def test_scheme_spellings(prefix: str, suffix: str, fortran: str, cblas: str) ->
 
 
 @pytest.mark.parametrize(("text", "ok"), [("64_", True), ("", True), ("_64", True), ("x;rm -rf", False),
-                                          ("a b", False), ("ä", False)])
+                                          ("a b", False), ("ä", False),
+                                          # a trailing newline would split a #define in blas_mangling.h
+                                          ("64_\n", False), ("\n", False)])
 def test_identifier_fragments(text: str, ok: bool) -> None:
     assert is_identifier_fragment(text) is ok
 
