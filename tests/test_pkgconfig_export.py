@@ -48,7 +48,7 @@ def info(**changes: object) -> BlasInfo:
                     cblas_header="mkl_cblas.h", fortran_abi="g77", int_size=8, threading="sequential",
                     lapack_version="3.12.1", method="python", library="/opt/mkl/libmkl_intel_ilp64.so.3",
                     verified_by="run", version="2026.2")
-    return BlasInfo(**{**base.to_json(), "notes": (), **changes})  # type: ignore[arg-type]
+    return BlasInfo.from_json({**base.to_json(), **changes})
 
 
 def test_pc_names_are_the_ones_projects_ask_for() -> None:
