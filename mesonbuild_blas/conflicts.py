@@ -12,7 +12,8 @@ checks compare what the probes established; nothing here imports Meson.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from . import vendors
 from .result import BlasInfo
@@ -59,3 +60,38 @@ def clashes(earlier: Iterable[BlasInfo], new: BlasInfo) -> list[str]:
         if message and message not in out:
             out.append(message)
     return out
+
+
+#: the OpenMP runtime a compiler's own OpenMP support (``-fopenmp``, ``dependency('openmp')``) links
+COMPILER_OPENMP = {"gcc": "gomp", "clang": "omp", "clang-cl": "omp", "intel": "iomp5", "intel-llvm": "iomp5",
+                   "intel-cl": "iomp5", "intel-llvm-cl": "iomp5"}
+#: compiler flags that turn OpenMP on
+OPENMP_FLAGS = ("-fopenmp", "-qopenmp", "-fiopenmp", "-openmp", "/openmp", "/Qopenmp", "/Qiopenmp")
+#: runtime → its shared library's file-name stem
+RUNTIME_LIBRARIES = {"gomp": "libgomp", "iomp5": "libiomp5", "omp": "libomp"}
+
+
+@dataclass(frozen=True)
+class ProjectOpenmp:
+    """The OpenMP runtime the project itself uses."""
+
+    runtime: str  #: gomp, iomp5, omp
+    file: str  #: its library file when known, else the file-name stem
+    how: str  #: e.g. "dependency('openmp') with gcc"
+
+
+def uses_openmp(flags: Sequence[str]) -> bool:
+    return any(f in OPENMP_FLAGS or f.startswith(("-fopenmp=", "-fopenmp-")) for f in flags)
+
+
+def openmp_mix(info: BlasInfo, project: ProjectOpenmp) -> str | None:
+    """Why the BLAS library's OpenMP runtime and the project's cannot share a process, or None."""
+    if info.openmp_runtime in ("none", "unknown") or info.openmp_runtime == project.runtime:
+        return None
+    vendor = vendors.BY_NAME.get(info.vendor)
+    fix = (vendor.openmp_fix if vendor is not None else "") or \
+        "a build of the library with the project's OpenMP runtime, or a sequential/pthreads build"
+    return (f"OpenMP runtime mix: the project's OpenMP ({project.how}) is {project.runtime} ({project.file}), "
+            f"but {info.vendor} ({info.interface}, {info.library}) loads {info.openmp_runtime} "
+            f"({info.openmp_runtime_file}); two OpenMP runtimes in one process crash ('OMP: Error #15') "
+            f"or oversubscribe the cores. Fix: {fix}")

@@ -25,6 +25,9 @@ Method = Literal["pkg-config", "cmake", "framework", "system", "python"]
 #: what the Fortran adapter linked into consumers translates (``fortran/``): nothing, the
 #: symbol names (prefix/suffix), function-result conventions, or both
 FortranAdapter = Literal["none", "names", "abi", "names+abi"]
+#: the OpenMP runtime a library brings into a process: GNU libgomp, Intel libiomp5, LLVM
+#: libomp, none (the probe saw what was loaded and no OpenMP runtime), unknown (it could not see)
+OpenmpRuntime = Literal["gomp", "iomp5", "omp", "none", "unknown"]
 #: how a CBLAS/LAPACK/LAPACKE feature was established: "run" (right answers and integer
 #: width observed), "link" (symbols linked, nothing ran), "unverified" (present, but the
 #: probe could not observe its answer or its integer width); "" when the feature is absent
@@ -77,6 +80,9 @@ class BlasInfo:
     version_source: Source = ""
     #: GFLOP/s of a 1-thread dgemm measured at configure time (modules: ['bench']); None: not measured
     dgemm_gflops: float | None = None
+    #: the OpenMP runtime loaded with the library at run time, and its file
+    openmp_runtime: OpenmpRuntime = "unknown"
+    openmp_runtime_file: str = ""
     #: the Fortran adapter (language: 'fortran' or modules: ['fortran-adapter'])
     fortran_adapter: FortranAdapter = "none"
     notes: tuple[str, ...] = field(default=())
@@ -122,6 +128,8 @@ class BlasInfo:
             parts.append(f"fortran adapter {self.fortran_adapter}")
         parts.append(self.threading if self.threading_source in ("probe", "") else
                      f"{self.threading} (by {self.threading_source})")
+        if self.openmp_runtime not in ("none", "unknown"):
+            parts.append(f"OpenMP runtime {self.openmp_runtime}")
         if self.verified_by != "run":
             parts.append(f"verified by {self.verified_by}, integer width {self.int_size_verified_by}")
         return ", ".join(parts)
@@ -158,6 +166,7 @@ _CHOICES: Mapping[str, tuple[str, ...]] = {
     "int_size_verified_by": get_args(VerifiedBy),
     "method": get_args(Method),
     "fortran_adapter": get_args(FortranAdapter),
+    "openmp_runtime": get_args(OpenmpRuntime),
     "cblas_verified_by": get_args(FeatureCheck),
     "lapack_verified_by": get_args(FeatureCheck),
     "lapacke_verified_by": get_args(FeatureCheck),

@@ -179,6 +179,8 @@ class Vendor:
     thread_variables: tuple[str, ...] = ()
     #: project option values that mean this vendor (besides ``name``)
     aliases: tuple[str, ...] = ()
+    #: how to avoid a second OpenMP runtime in a process when the library brings another one
+    openmp_fix: str = ""
     #: dependency names that mean this vendor *and* an interface (``openblas64`` → ilp64)
     interface_names: Mapping[str, str] = field(default_factory=dict)
     #: file names (without ``.pc``) ``mesonbuild-blas pkgconfig`` writes, per interface, as
@@ -335,6 +337,8 @@ VENDORS: tuple[Vendor, ...] = (
             Threading(("tbb",), "tbb", "tbb"),
         ),
         threading_option="mkl-threading",
+        openmp_fix="link MKL's GNU OpenMP layer for gcc projects (-Dmkl-threading=gomp, or modules: "
+                   "['threading: gomp']) or its sequential one (seq); Intel compilers pair with iomp",
         pkgconfig_export={LP64: "mkl-dynamic-lp64-{threading}", ILP64: "mkl-dynamic-ilp64-{threading}"},
         prefix_pkgconfig=True,
         env_roots=("MKLROOT",),
@@ -367,6 +371,8 @@ VENDORS: tuple[Vendor, ...] = (
         version_from=_OPENBLAS_VERSION,
         threading_rules=_OPENBLAS_THREADING,
         methods=("pkg-config", "cmake", "system"),
+        openmp_fix="use the OpenBLAS build whose OpenMP matches the project's compiler, or its pthreads "
+                   "(Debian: libopenblas0-pthread) or serial build",
         install_hint={LP64: "apt-get install libopenblas-dev",
                       ILP64: "apt-get install libopenblas64-dev"},
         bench_advice=_OPENBLAS,
@@ -397,6 +403,8 @@ VENDORS: tuple[Vendor, ...] = (
         threading_rules=_BLIS_THREADING,
         cblas_index_type="blas_int",
         blas_only=True,
+        openmp_fix="use the BLIS build whose OpenMP matches the project's compiler, or its pthreads build "
+                   "(Debian: update-alternatives --config libblis.so.4-<triplet>)",
         install_hint={LP64: "apt-get install libblis-dev", ILP64: "apt-get install libblis64-dev"},
         bench_advice=_BLIS,
         bench_info=_BLIS_BENCH_INFO,

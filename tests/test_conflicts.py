@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import glob
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -63,3 +66,61 @@ message('PLAIN', lp.get_variable('plain_symbols'), ilp.get_variable('plain_symbo
     assert bool(lines) == warned, result.output
     if warned:
         assert "openblas64-pthread/libopenblas64p-r0.3.21.so" in lines[0] and "dgemm_" in lines[0]
+
+
+def test_openmp_mix_only_when_the_runtimes_differ() -> None:
+    from dataclasses import replace
+
+    from mesonbuild_blas.conflicts import ProjectOpenmp, openmp_mix, uses_openmp
+
+    gcc = ProjectOpenmp("gomp", "/usr/lib/gcc/x86_64-linux-gnu/12/libgomp.so", "dependency('openmp') with gcc")
+    iomp = replace(LP64, vendor="mkl", openmp_runtime="iomp5", openmp_runtime_file="/v/lib/libiomp5.so")
+    message = openmp_mix(iomp, gcc)
+    assert message is not None and "libiomp5.so" in message and "libgomp.so" in message
+    assert "-Dmkl-threading=gomp" in message  # the vendor's own fix, from the vendor table
+    assert openmp_mix(replace(iomp, openmp_runtime="gomp"), gcc) is None
+    assert openmp_mix(replace(iomp, openmp_runtime="none"), gcc) is None
+    assert openmp_mix(replace(iomp, openmp_runtime="unknown"), gcc) is None
+    assert uses_openmp(["-O2", "-fopenmp"]) and uses_openmp(["-fopenmp=libomp"]) and not uses_openmp(["-O2"])
+
+
+OPENMP_PROJECT = """project('omp', 'c')
+omp = dependency('openmp')
+b = {call}
+message('RT', b.get_variable('openmp_runtime'), b.get_variable('openmp_runtime_file'))
+"""
+
+
+@pytest.mark.meson
+@pytest.mark.parametrize(("call", "runtime", "warned"), [
+    # MKL's Intel threading layer loads libiomp5: a gcc -fopenmp project would have two runtimes
+    ("dependency('mkl', modules: ['threading: iomp'])", "iomp5", True),
+    ("dependency('mkl', modules: ['threading: gomp'])", "gomp", False),
+    # Debian's runtime alternative for libblis.so.4 is the OpenMP build: libgomp, as gcc's
+    ("dependency('blis')", "gomp", False),
+    # OpenBLAS's pthreads build brings no OpenMP runtime at all
+    ("dependency('openblas', method: 'pkg-config')", "none", False),
+])
+def test_openmp_runtime_and_mixing_with_the_project(tmp_path: Path, call: str, runtime: str, warned: bool) -> None:
+    if "mkl" in call and not glob.glob(os.path.join(sys.prefix, "lib", "libmkl_intel_lp64.so*")):
+        pytest.skip("mkl-devel not installed (pip install '.[mkl]')")
+    src = write_project(tmp_path, OPENMP_PROJECT.format(call=call))
+    result = meson_blas("setup", str(src / "build"), str(src))
+    assert result.returncode == 0, result.output
+    ((found, file),) = [[*m, ""] if len(m) == 1 else m for m in result.messages("RT")]
+    assert found == runtime
+    assert (file != "") == (runtime not in ("none", "unknown"))
+    lines = [ln for ln in result.output.splitlines() if "OpenMP runtime mix" in ln]
+    assert bool(lines) == warned, result.output
+    if warned:
+        assert "libiomp5" in lines[0] and "libgomp" in lines[0] and "mkl-threading=gomp" in lines[0]
+
+
+@pytest.mark.meson
+def test_openmp_in_compiler_flags_counts_too(tmp_path: Path) -> None:
+    if not glob.glob(os.path.join(sys.prefix, "lib", "libmkl_intel_lp64.so*")):
+        pytest.skip("mkl-devel not installed (pip install '.[mkl]')")
+    src = write_project(tmp_path, "project('omp', 'c')\nb = dependency('mkl', modules: ['threading: iomp'])\n")
+    result = meson_blas("setup", str(src / "build"), str(src), "-Dc_args=-fopenmp")
+    assert result.returncode == 0, result.output
+    assert "OpenMP runtime mix: the project's OpenMP (c_args with gcc) is gomp" in result.output

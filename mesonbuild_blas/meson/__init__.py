@@ -96,7 +96,14 @@ def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
         names = [n for n in _flatten(args) if isinstance(n, str) and n]
         blas_names = [n for n in names if is_blas_name(n)]
         if "interface" not in kwargs and not blas_names:
-            return original(self, node, args, kwargs)
+            dep = original(self, node, args, kwargs)
+            if any(n.lower() == "openmp" for n in names) and getattr(dep, "found", lambda: False)():
+                from mesonbuild.mesonlib import MachineChoice
+
+                from .process import openmp_resolved
+                openmp_resolved(self.environment, MachineChoice.BUILD if kwargs.get("native") is True
+                                else MachineChoice.HOST)
+            return dep
         kwargs = dict(kwargs)
         interface = kwargs.pop("interface", None)
         try:

@@ -70,19 +70,25 @@ def project_option(coredata: Any, name: str, subproject: str) -> object | None:
         return None
 
 
-def pkg_config_path(env: Any, for_machine: Any) -> list[str]:
-    """Meson's ``pkg_config_path`` option for a machine (a list of directories)."""
+def machine_option(env: Any, name: str, for_machine: Any) -> object | None:
+    """Value of a built-in per-machine option (``pkg_config_path``, ``c_args``), or None."""
     try:
         from mesonbuild.options import OptionKey
     except ImportError:  # Meson < 1.7
         from mesonbuild.mesonlib import OptionKey
-    key = OptionKey("pkg_config_path", machine=for_machine)
     coredata = env.coredata
     optstore = getattr(coredata, "optstore", None)
     try:
-        value = optstore.get_value_for(key) if optstore is not None else coredata.options[key].value
+        key = OptionKey.from_string(name).evolve(machine=for_machine)
+        value: object = optstore.get_value_for(key) if optstore is not None else coredata.options[key].value
     except Exception:
-        return []
+        return None
+    return value
+
+
+def pkg_config_path(env: Any, for_machine: Any) -> list[str]:
+    """Meson's ``pkg_config_path`` option for a machine (a list of directories)."""
+    value = machine_option(env, "pkg_config_path", for_machine)
     return [str(v) for v in value] if isinstance(value, list) else []
 
 

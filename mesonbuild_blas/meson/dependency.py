@@ -23,7 +23,6 @@ from mesonbuild import mlog
 from mesonbuild.dependencies.base import DependencyException, ExternalDependency
 from mesonbuild.mesonlib import version_compare_many
 
-from ..conflicts import clashes
 from ..errors import BlasError
 from ..fortran.adapter import AdapterError
 from ..fortran.attach import AdapterBuild, attach_adapter
@@ -35,6 +34,7 @@ from ..search import Found, VersionRequirement, hint, search
 from ..verify import time_dgemm, verify
 from . import compat
 from .lookups import LOG_PREFIX, MesonLookups
+from .process import blas_resolved
 
 #: generated headers known to be up to date in this process (their directory names
 #: are digests of their content, so a path never needs rewriting once current)
@@ -44,10 +44,6 @@ _HEADERS_CURRENT: set[str] = set()
 #: (Meson's factory interface has no way to pass them)
 _OPTIONS: contextvars.ContextVar[ProjectOptions | None] = contextvars.ContextVar("mesonbuild_blas_options",
                                                                                  default=None)
-
-#: BLAS dependencies resolved in this process, per build directory (one configure): later ones
-#: are checked against them for names that would interpose in one process
-_RESOLVED: dict[str, list[BlasInfo]] = {}
 
 #: compiler id → flag making default INTEGERs 8 bytes (gfortran, flang, Intel, NVIDIA)
 FORTRAN_INTEGER8_FLAGS = {"gcc": "-fdefault-integer-8", "flang": "-fdefault-integer-8",
@@ -190,10 +186,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         # the adapter first: its (hidden) definitions win over same-named library symbols
         self.link_args = [*adapter_args, *library_args]
         self.version = info.version or found.candidate.version or "unknown"
-        resolved = _RESOLVED.setdefault(self.env.get_build_dir(), [])
-        for message in clashes(resolved, info):
-            mlog.warning(f"{LOG_PREFIX} {message}")
-        resolved.append(info)
+        blas_resolved(self.env, self.for_machine, info)
 
     def _fortran_args(self, info: BlasInfo) -> list[str]:
         """8-byte default integers for ``language: 'fortran'`` ILP64 dependencies."""

@@ -6,11 +6,11 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from .. import vendors
 from ..naming import Scheme
-from ..result import BlasInfo, FeatureCheck, Source, as_interface
+from ..result import BlasInfo, FeatureCheck, OpenmpRuntime, Source, as_interface
 from . import STATIC, TIMEOUT_ENV, ProbeData
 
 #: role → routine name, decorated with the Fortran rule
@@ -23,9 +23,11 @@ CDOTC_EXPECTED = "70 -8"
 SDOT_EXPECTED = "11"
 
 #: threading runtimes: file-name stem of a shared object loaded into the probe →
-#: the threading layer it means (wheels rename them libgomp-<hash>.so.1)
-THREADING_RUNTIMES = (("libgomp", "openmp"), ("libiomp5", "openmp"), ("libomp", "openmp"),
-                      ("libtbb", "tbb"))
+#: (the threading layer it means, the OpenMP runtime it is or ""); wheels rename
+#: them libgomp-<hash>.so.1
+THREADING_RUNTIMES: tuple[tuple[str, str, OpenmpRuntime | Literal[""]], ...] = (
+    ("libgomp", "openmp", "gomp"), ("libiomp5", "openmp", "iomp5"), ("libomp", "openmp", "omp"),
+    ("libtbb", "tbb", ""))
 
 
 def scheme_id(index: int) -> str:
@@ -200,14 +202,34 @@ def threading_layer(vendor: vendors.Vendor, data: ProbeData, sid: str) -> str:
     return ""
 
 
-def loaded_runtime(data: ProbeData) -> tuple[str, str]:
-    """(threading layer, file) of a threading runtime loaded into the probe, or ("", "")."""
+def _runtimes(data: ProbeData) -> list[tuple[str, OpenmpRuntime | Literal[""], str]]:
+    """(threading layer, OpenMP runtime or "", file) of each threading runtime loaded into the probe."""
+    out: list[tuple[str, OpenmpRuntime | Literal[""], str]] = []
     for file in data.loaded:
         base = os.path.basename(file)
-        for stem, layer in THREADING_RUNTIMES:
+        for stem, layer, openmp in THREADING_RUNTIMES:
             if re.match(rf"{re.escape(stem)}(-[0-9a-f]+)?\.", base):
-                return layer, file
-    return "", ""
+                out.append((layer, openmp, file))
+    return out
+
+
+def loaded_runtime(data: ProbeData) -> tuple[str, str]:
+    """(threading layer, file) of a threading runtime loaded into the probe, or ("", "")."""
+    found = _runtimes(data)
+    return (found[0][0], found[0][2]) if found else ("", "")
+
+
+def openmp_runtime(data: ProbeData) -> tuple[OpenmpRuntime, str]:
+    """(OpenMP runtime, its file) the library brought into the probe process.
+
+    ``none`` when the probe listed what was loaded and no OpenMP runtime was
+    among it; ``unknown`` when it could not list (no loaded-object list on this
+    platform, or a statically linked runtime it cannot see).
+    """
+    for _layer, openmp, file in _runtimes(data):
+        if openmp:
+            return openmp, file
+    return ("none", "") if data.loaded else ("unknown", "")
 
 
 def version_source(method: str) -> Source:
@@ -311,8 +333,11 @@ def interpret(
         if linked and library not in linked:
             found_notes.append(f"linked against {', '.join(linked)} but dgemm runs from {library} "
                                f"(a same-named library wins at run time)")
+    runtime, runtime_file = openmp_runtime(data)
     return _blas_info(vendor, interface, scheme, has, cblas_header,
                       fortran_abi=fortran_abi(data, sid),
+                      openmp_runtime=runtime,
+                      openmp_runtime_file=runtime_file,
                       threading=threading,
                       threading_source=threading_source,
                       version_source=source,
