@@ -21,7 +21,8 @@ from mesonbuild_blas.vendors import THREADING_OPTIONS
 pytestmark = pytest.mark.meson
 
 CLI = str(BIN / "mesonbuild-blas")
-FIELDS = set(BlasInfo.__dataclass_fields__) | {"name", "compile_args", "link_args", "requested_threading"}
+FIELDS = set(BlasInfo.__dataclass_fields__) | {"name", "compile_args", "link_args", "requested_threading",
+                                                "plain_symbols"}  # derived from the prefix and suffix
 
 
 @pytest.fixture(scope="module")
