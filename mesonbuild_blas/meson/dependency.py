@@ -17,15 +17,13 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mesonbuild import mlog
 from mesonbuild.dependencies.base import DependencyException, ExternalDependency
 from mesonbuild.mesonlib import version_compare_many
 
 from ..errors import BlasError
-from ..fortran.adapter import AdapterError
-from ..fortran.attach import AdapterBuild, attach_adapter
 from ..header import header_digest, render_header
 from ..probes import Toolchain, default_cache_dir
 from ..request import ProjectOptions, Request, build_request
@@ -35,6 +33,9 @@ from ..verify import time_dgemm, verify
 from . import compat
 from .lookups import LOG_PREFIX, MesonLookups
 from .process import blas_resolved
+
+if TYPE_CHECKING:  # the Fortran adapter (and pyelftools) load only for dependencies that use it
+    from ..fortran.attach import AdapterBuild
 
 #: generated headers known to be up to date in this process (their directory names
 #: are digests of their content, so a path never needs rewriting once current)
@@ -152,6 +153,8 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         adapter_args: list[str] = []
         header_info = info
         if self.language == "fortran" or request.fortran_adapter:
+            from ..fortran.attach import attach_adapter
+
             attached = attach_adapter(info, self._fortran_compiler().get_id(), toolchain,
                                       found.candidate.compile_args, found.candidate.link_args,
                                       Path(self.env.get_scratch_dir()) / "mesonbuild-blas", default_cache_dir())
@@ -240,6 +243,8 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         for arg in self.blas_wheel_args:  # a wiped scratch dir must not break a cached dependency:
             link_through(arg, self.blas_scratch)  # neither the links to a wheel's library
         if self._adapter_build is not None and self.link_args and not os.path.exists(self.link_args[0]):
+            from ..fortran.adapter import AdapterError
+
             try:  # nor the adapter
                 self._adapter_build.build()
             except AdapterError as e:
