@@ -26,14 +26,28 @@ INT_SIZE = {LP64: 4, ILP64: 8}
 
 
 @dataclass(frozen=True)
+class WheelFiles:
+    """The library files of a wheel on one host system, relative to the package directory."""
+
+    link: str  #: what the linker is given (a shared library, or Windows' import library)
+    #: the file loaded at run time when it is not ``link`` (the DLL next to an import library)
+    runtime: str = ""
+
+
+@dataclass(frozen=True)
 class Wheel:
     """A BLAS library shipped inside a Python package (the ``python`` method)."""
 
     module: str  #: import name, located without importing it
     interface: str
-    library: str  #: library file, relative to the package directory
+    #: host system (Meson's ``host_machine.system()``) → its files in the wheel for that system
+    files: Mapping[str, WheelFiles]
     include: str = "include"
     pkgconfig: str = ""  #: the wheel's own .pc file, relative to the package dir
+
+    def files_for(self, system: str) -> WheelFiles | None:
+        """The wheel's files when it is built for ``system`` (None: no such wheel is known)."""
+        return self.files.get(system)
 
 
 @dataclass(frozen=True)
@@ -256,11 +270,19 @@ VENDORS: tuple[Vendor, ...] = (
         name="scipy-openblas",
         description="OpenBLAS from the scipy-openblas32/64 wheels (symbols prefixed scipy_)",
         pkgconfig={LP64: ("scipy-openblas",), ILP64: ("scipy-openblas",)},
+        # manylinux / macosx / win_amd64 wheels: Windows ships the DLL (UCRT) plus an
+        # ar-format import library that MinGW and MSVC linkers both read
         wheels=(
-            Wheel("scipy_openblas32", LP64, "lib/libscipy_openblas.so",
-                  pkgconfig="lib/pkgconfig/scipy-openblas.pc"),
-            Wheel("scipy_openblas64", ILP64, "lib/libscipy_openblas64_.so",
-                  pkgconfig="lib/pkgconfig/scipy-openblas.pc"),
+            Wheel("scipy_openblas32", LP64, {
+                "linux": WheelFiles("lib/libscipy_openblas.so"),
+                "darwin": WheelFiles("lib/libscipy_openblas.dylib"),
+                "windows": WheelFiles("lib/libscipy_openblas.lib", runtime="lib/libscipy_openblas.dll"),
+            }, pkgconfig="lib/pkgconfig/scipy-openblas.pc"),
+            Wheel("scipy_openblas64", ILP64, {
+                "linux": WheelFiles("lib/libscipy_openblas64_.so"),
+                "darwin": WheelFiles("lib/libscipy_openblas64_.dylib"),
+                "windows": WheelFiles("lib/libscipy_openblas64_.lib", runtime="lib/libscipy_openblas64_.dll"),
+            }, pkgconfig="lib/pkgconfig/scipy-openblas.pc"),
         ),
         prefixes=("scipy_",),
         suffixes={LP64: ("",), ILP64: ("64_",)},
