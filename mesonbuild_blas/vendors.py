@@ -147,6 +147,8 @@ class Vendor:
     suffixes: Mapping[str, tuple[str, ...]] = field(
         default_factory=lambda: {LP64: ("",), ILP64: ("", "64_", "_64")}
     )
+    #: Fortran names carry the Fortran underscore (False: numpy's NO_APPEND_FORTRAN)
+    fortran_underscore: bool = True
     #: vendor C functions the probe calls
     info: tuple[InfoCall, ...] = ()
     #: (info key, regular expression) extracting the version; key ``ilaver`` reads
@@ -186,7 +188,7 @@ class Vendor:
 
     def schemes(self, interface: str, suffix_override: str | None = None) -> tuple[Scheme, ...]:
         suffixes = (suffix_override,) if suffix_override is not None else self.suffixes.get(interface, ("",))
-        return tuple(Scheme(p, s) for p in self.prefixes for s in suffixes)
+        return tuple(Scheme(p, s, self.fortran_underscore) for p in self.prefixes for s in suffixes)
 
     def threading_for(self, requested: str | None) -> tuple[Threading, ...]:
         """The link-time variants to try for a ``threading:`` request (all when None)."""
@@ -301,7 +303,10 @@ VENDORS: tuple[Vendor, ...] = (
         frameworks=("Accelerate",),
         framework_args={LP64: ("-DACCELERATE_NEW_LAPACK",),
                         ILP64: ("-DACCELERATE_NEW_LAPACK", "-DACCELERATE_LAPACK_ILP64")},
+        # NEWLAPACK entry points: dgemm$NEWLAPACK / cblas_dgemm$NEWLAPACK (Mach-O _dgemm$NEWLAPACK),
+        # no Fortran underscore; numpy/SciPy: NO_APPEND_FORTRAN, BLAS_SYMBOL_SUFFIX=$NEWLAPACK$ILP64
         suffixes={LP64: ("$NEWLAPACK",), ILP64: ("$NEWLAPACK$ILP64",)},
+        fortran_underscore=False,
         methods=("framework",),
         systems=("darwin",),
         systems_reason="Accelerate is part of macOS (its NEWLAPACK interfaces need macOS >= 13.3)",

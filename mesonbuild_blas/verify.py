@@ -15,6 +15,8 @@ import os
 from collections.abc import Callable, Sequence
 
 from . import vendors
+from .errors import BlasError
+from .header import validate_for_header
 from .probes import ProbeBuildError, Toolchain, link_probe, run_probe
 from .probes.interpret import Rejection, interpret, interpret_linked, probe_input
 from .request import Request
@@ -74,6 +76,10 @@ def verify(vendor: vendors.Vendor, request: Request, cand: Candidate, toolchain:
                             link_threading=link_threading, linked=linked, notes=cand.notes)
     if isinstance(outcome, Rejection):
         return outcome
+    try:
+        validate_for_header(outcome)
+    except BlasError as e:  # e.g. a symbol suffix that cannot be part of a C name: the next candidate
+        return Rejection(f"blas_mangling.h cannot name its symbols: {e.message}")
     wanted = request.threading_layer(vendor.name)
     if wanted and outcome.threading != wanted:
         return Rejection(f"its threading layer is {outcome.threading}, threading: "

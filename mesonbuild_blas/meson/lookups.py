@@ -22,6 +22,7 @@ from .. import vendors
 from ..probes import Toolchain
 from ..request import Request
 from ..search import Candidate, Host, Note
+from ..testing import FRAMEWORK_DIR_ENV, framework_fixture_dir
 from ..wheels import InstalledWheel, installed_wheels, wheel_dir, wheels_in
 from . import compat
 
@@ -263,7 +264,14 @@ class MesonLookups:
                                 tuple(dep.get_link_args()), dep.version or "")
 
     def _framework(self, vendor: vendors.Vendor, request: Request) -> Found:
-        for framework in vendor.frameworks:
+        fixtures = framework_fixture_dir()
+        for framework in vendor.frameworks if fixtures else ():  # test-only switch (testing.py)
+            lib = os.path.join(fixtures, request.interface, f"lib{framework}.so")
+            yield Note(f"framework {framework} (test fixture {lib}, {FRAMEWORK_DIR_ENV})")
+            if os.path.isfile(lib):
+                yield Candidate("framework", f"framework {framework} (test fixture)",
+                                tuple(vendor.framework_args.get(request.interface, ())), (lib,))
+        for framework in vendor.frameworks if not fixtures else ():
             yield Note(f"framework {framework}")
             yield Candidate("framework", f"framework {framework}",
                             tuple(vendor.framework_args.get(request.interface, ())), ("-framework", framework))
