@@ -41,9 +41,21 @@ def linked_libraries(link_args: Sequence[str], default_dirs: Sequence[str]) -> t
         elif arg.startswith("-l") and len(arg) > 2:
             path = next((p for d in dirs for ext in (".so", ".dylib", ".a")
                          if os.path.exists(p := os.path.join(d, f"lib{arg[2:]}{ext}"))), "")
+        path = _dll_of_import_library(path) if path else path
         if path and os.path.realpath(path) not in out:
             out.append(os.path.realpath(path))
     return tuple(out)
+
+
+def _dll_of_import_library(path: str) -> str:
+    """The DLL a Windows import library (``X.lib``, ``X.dll.a``) stands for when it sits next to it, else ``path``."""
+    low = path.lower()
+    stem = path[:-len(".dll.a")] if low.endswith(".dll.a") else path[:-len(".lib")] if low.endswith(".lib") else ""
+    for dll in (f"{stem}.dll", os.path.join(os.path.dirname(os.path.dirname(stem)), "bin",
+                                             os.path.basename(stem) + ".dll")) if stem else ():
+        if os.path.isfile(dll):
+            return dll
+    return path
 
 
 def verify(vendor: vendors.Vendor, request: Request, cand: Candidate, toolchain: Toolchain | None,

@@ -51,6 +51,8 @@ class Target:
         tools = [f"{self.triplet}-gcc", self.wrapper[0]]
         if self.system == "linux":
             tools.append(f"{self.triplet}-pkg-config")
+        else:
+            tools.append("wineserver")
         return tuple(tools)
 
     def check(self) -> None:
@@ -109,3 +111,21 @@ def host_wheel_dir(target: Target) -> Path:
              f"{proc.stderr.strip().splitlines()[-1:] or proc.returncode}")
     done.write_text("")
     return where
+
+
+def wine_session(base: Path) -> dict[str, str]:
+    """Environment for running Windows programs under Wine: a fresh prefix in ``base``, quiet.
+
+    Creating the prefix costs ~10 s once; a persistent ``wineserver -p`` started here keeps later
+    runs at 0.03-0.4 s.  Returns the variables to set; :func:`stop_wine` ends that server.
+    """
+    env = {"WINEPREFIX": str(base / "wineprefix"), "WINEDEBUG": "-all", "WINEDLLOVERRIDES": "mscoree,mshtml="}
+    full = {**os.environ, **env}
+    subprocess.run(["wineserver", "-p"], env=full, capture_output=True, timeout=60, check=False)
+    subprocess.run(["wine", "cmd", "/c", "exit"], env=full, capture_output=True, timeout=300, check=False)
+    return env
+
+
+def stop_wine(env: dict[str, str]) -> None:
+    """End the wineserver of :func:`wine_session`'s prefix (only that one)."""
+    subprocess.run(["wineserver", "-k"], env={**os.environ, **env}, capture_output=True, timeout=60, check=False)

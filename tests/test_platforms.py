@@ -10,13 +10,21 @@ and fail in CI (``CI=true``).
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, Run, meson_blas, run, write_project
-from platforms import AARCH64, S390X, Target, host_wheel_dir
+from platforms import AARCH64, S390X, WIN64, Target, host_wheel_dir, stop_wine, wine_session
 from test_projects import expected_c_output
+
+from mesonbuild_blas import vendors
+from mesonbuild_blas.probes import Toolchain, run_probe
+from mesonbuild_blas.probes.interpret import interpret, probe_input
+from mesonbuild_blas.result import BlasInfo
 
 pytestmark = pytest.mark.platforms
 
@@ -136,7 +144,7 @@ BLAS_C = [(AARCH64, "openblas", "lp64"), (AARCH64, "openblas", "ilp64"), (AARCH6
 
 
 def run_blas_c(target: Target, tmp_path: Path, vendor: str, interface: str, shown: str,
-               properties: dict[str, str] | None = None) -> None:
+               properties: dict[str, str] | None = None, run_env: dict[str, str] | None = None) -> None:
     """Configure, build and run test-projects/blas-c for ``target`` (the program runs under the wrapper)."""
     build = tmp_path / "build"
     result = setup(target, C_PROJECT, build, f"-Dvendor={vendor}", f"-Dinterface={interface}", properties=properties)
@@ -148,7 +156,7 @@ def run_blas_c(target: Target, tmp_path: Path, vendor: str, interface: str, show
     assert tested.returncode == 0, tested.output
     assert re.search(r"^Ok:\s+1\s*$", tested.stdout, re.M), tested.stdout
     exe = next(p for p in build.iterdir() if p.name.startswith("blas_checks") and p.suffix in ("", ".exe"))
-    program = run([*target.wrapper, str(exe)])
+    program = run([*target.wrapper, str(exe)], env=run_env)
     assert program.returncode == 0, program.output
     expected = expected_c_output(shown, interface)
     if target.fortran_abi == "unverified":  # blas_mangling.h leaves zdotc_ alone: the program uses CBLAS
@@ -168,3 +176,95 @@ def blas_c_cases() -> list[object]:
 def test_blas_c_under_qemu(tmp_path: Path, target: Target, vendor: str, interface: str) -> None:
     target.check()
     run_blas_c(target, tmp_path, vendor, interface, vendor)
+
+
+# ---- Windows x86-64: mingw-w64 + Wine, the scipy-openblas win_amd64 wheels -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def wine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """A Wine prefix for this module, its variables set in this process (the tests' Meson runs inherit them)."""
+    WIN64.check()
+    env = wine_session(tmp_path_factory.mktemp("wine"))
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    yield env
+    stop_wine(env)
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+@pytest.fixture(scope="module")
+def win_wheels(wine: dict[str, str]) -> Path:
+    return host_wheel_dir(WIN64)
+
+
+WIN_LIBS = {"lp64": "scipy_openblas32/lib/libscipy_openblas.dll",
+            "ilp64": "scipy_openblas64/lib/libscipy_openblas64_.dll"}
+
+
+@pytest.mark.parametrize("interface", ["lp64", "ilp64"])
+def test_windows_wheels_proven_under_wine(tmp_path: Path, win_wheels: Path, interface: str) -> None:
+    """The win_amd64 wheels (DLL + import library) found through blas_wheeldir and proven by running the probe."""
+    src = write_project(tmp_path / "src", f"""project('w', 'c')
+d = dependency('blas', interface: '{interface}', modules: ['cblas', 'lapack', 'lapacke'])
+message('F', ' '.join([{", ".join(f"d.get_variable('{f}')" for f in FIELDS)}]))
+""")
+    result = setup(WIN64, src, tmp_path / "build", properties={"blas_wheeldir": str(win_wheels)})
+    (fields,) = result.messages("F")
+    got = dict(zip(FIELDS, fields, strict=True))
+    size = "8" if interface == "ilp64" else "4"
+    assert (got["vendor"], got["verified_by"], got["int_size"], got["int_size_verified_by"], got["fortran_abi"]) == (
+        "scipy-openblas", "run", size, "run", "gfortran"), got
+    assert got["library"] == str((win_wheels / WIN_LIBS[interface]).resolve()), got
+    assert "dgemm runs from" not in result.stdout  # the import library and its DLL are one library
+
+
+@pytest.mark.parametrize("interface", ["lp64", "ilp64"])
+def test_blas_c_under_wine(tmp_path: Path, win_wheels: Path, interface: str) -> None:
+    lib_dir = (win_wheels / WIN_LIBS[interface]).parent
+    run_blas_c(WIN64, tmp_path, "scipy-openblas", interface, "scipy-openblas",
+               properties={"blas_wheeldir": str(win_wheels)}, run_env={"WINEPATH": "Z:" + str(lib_dir)})
+
+
+CRASHING_DLL = r"""
+/* LP64 dgemm_/daxpy_ that work, a cdotc_ that crashes: the probe must survive it */
+#include <string.h>
+__declspec(dllexport) void daxpy_(int *n, double *a, double *x, int *incx, double *y, int *incy)
+{ for (int i = 0; i < *n; i++) y[i * *incy] += *a * x[i * *incx]; }
+__declspec(dllexport) void dgemm_(const char *ta, const char *tb, int *m, int *n, int *k, double *alpha,
+    double *a, int *lda, double *b, int *ldb, double *beta, double *c, int *ldc)
+{
+    (void)ta; (void)tb;
+    for (int j = 0; j < *n; j++)
+        for (int i = 0; i < *m; i++) {
+            double s = 0;
+            for (int l = 0; l < *k; l++) s += a[i + l * *lda] * b[l + j * *ldb];
+            c[i + j * *ldc] = *alpha * s + *beta * c[i + j * *ldc];
+        }
+}
+__declspec(dllexport) float cdotc_(void) { volatile int *p = 0; return (float)*p; }
+"""
+
+
+def test_windows_probe_survives_a_crash(tmp_path: Path, wine: dict[str, str]) -> None:
+    """Win32 crash isolation: a crashing question (re-run of the probe) is reported, the probe completes."""
+    (tmp_path / "crash.c").write_text(CRASHING_DLL)
+    dll = tmp_path / "libcrash.dll"
+    subprocess.run([f"{WIN64.triplet}-gcc", "-shared", "-O1", "-o", str(dll), str(tmp_path / "crash.c"),
+                    f"-Wl,--out-implib,{tmp_path / 'libcrash.dll.a'}"], check=True, capture_output=True)
+    toolchain = Toolchain(cc=(f"{WIN64.triplet}-gcc",), identity="mingw-test", run_wrapper=WIN64.wrapper,
+                          gnu_ld=False, host_system="windows")
+    vendor = vendors.BY_NAME["netlib"]
+    schemes = vendor.schemes("lp64")
+    data = run_probe(toolchain, [], [f"-L{tmp_path}", "-lcrash"], probe_input(vendor, schemes),
+                     cache_dir=tmp_path / "cache")
+    assert data.complete
+    assert data.result("s0", "cdotc_registers") == "crash:0xc0000005", data.results
+    assert data.file_of("s0", "dgemm") == str(dll)  # Wine's Z:\ path mapped back
+    info = interpret(vendor, "lp64", frozenset(), schemes, data, method="system")
+    assert isinstance(info, BlasInfo), info
+    assert (info.int_size, info.verified_by, info.fortran_abi) == (4, "run", "unverified")

@@ -412,4 +412,5 @@ class MesonLookups:
             run_wrapper=tuple(wrapper),
             gnu_ld=not machine.is_darwin() and not machine.is_windows(),
             source_flags=("-x", "c") if compiler.language == "cpp" else (),
+            host_system=machine.system,
         )

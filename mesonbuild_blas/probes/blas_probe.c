@@ -10,8 +10,9 @@
  *   S <scheme> <role> <symbol> <found:0|1> <library file or ->
  *   R <scheme> <key> <value...>
  *
- * Every call that could crash with the wrong convention runs in a forked child;
- * a child killed by a signal is reported as "crash:<signal>".
+ * Every call that could crash with the wrong convention runs isolated (a forked
+ * child; on Windows the probe run again for that question: probe_platform.h);
+ * a crash is reported as "crash:<signal>" (Windows: "crash:0x<exception code>").
  *
  * The integer-width tests rely on little-endian byte order (x86-64, aarch64,
  * ppc64le).  On a big-endian target they report "?" and the plugin says
@@ -19,15 +20,13 @@
  */
 #define _GNU_SOURCE
 #include <complex.h>
-#include <dlfcn.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
+
+#include "probe_platform.h" /* symbol lookup, crash isolation: POSIX and Win32 */
 
 #define MAX_LINES 512
 #define MAX_ROLES 32
@@ -37,10 +36,27 @@ typedef struct {
     char role[64];
     char symbol[128];
     void *addr;
+    char file[512]; /* the library file defining it, or "-" */
 } entry_t;
 
 static entry_t entries[MAX_LINES];
 static int n_entries;
+static char input_text[MAX_LINES * 260]; /* stdin as read (the Win32 question re-runs read it again) */
+
+static const char *probe_input_text(void)
+{
+    return input_text;
+}
+
+static int probe_entry_index(const void *sym)
+{
+    for (int i = 0; i < n_entries; i++) {
+        if (sym != NULL && entries[i].addr == sym) {
+            return i;
+        }
+    }
+    return -1;
+}
 
 /* An integer argument passed by reference to a Fortran routine: the same
  * storage is read as 4 or 8 bytes depending on the library's integer width. */
@@ -71,33 +87,11 @@ static void *lookup(const char *scheme, const char *role)
     return NULL;
 }
 
-/* Run fn(arg) in a forked child.  The child prints its own "R" line(s); when it
- * dies from a signal the parent prints "R <scheme> <key> crash:<sig>". */
-typedef void (*child_fn)(const char *scheme, void *sym, int width);
-
+/* Run fn(arg) isolated (probe_platform.h).  It prints its own "R" line(s); when it
+ * crashes "R <scheme> <key> crash:<how>" is printed instead. */
 static int in_child(const char *scheme, const char *key, child_fn fn, void *sym, int width)
 {
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0) {
-        printf("R %s %s error:fork\n", scheme, key);
-        return -1;
-    }
-    if (pid == 0) {
-        fn(scheme, sym, width);
-        fflush(stdout);
-        _exit(0);
-    }
-    int status = 0;
-    if (waitpid(pid, &status, 0) < 0) {
-        printf("R %s %s error:wait\n", scheme, key);
-        return -1;
-    }
-    if (WIFSIGNALED(status)) {
-        printf("R %s %s crash:%d\n", scheme, key, WTERMSIG(status));
-        return -1;
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return probe_run_isolated(scheme, key, fn, sym, width);
 }
 
 /* Silence stdout/stderr of a library call (xerbla and friends print). */
@@ -106,7 +100,7 @@ static int quiet_begin(void)
     fflush(stdout);
     fflush(stderr);
     int saved = dup(1);
-    FILE *devnull = fopen("/dev/null", "w");
+    FILE *devnull = fopen(PROBE_DEVNULL, "w");
     if (devnull != NULL) {
         dup2(fileno(devnull), 1);
         dup2(fileno(devnull), 2);
@@ -404,6 +398,26 @@ static void info_child(const char *scheme, void *unused, int width)
     }
 }
 
+static void width_fortran_child(const char *scheme, void *sym, int unused)
+{
+    (void)unused;
+    int width = width_fortran(scheme, sym);
+    fflush(stdout);
+    exit(width);
+}
+
+/* Every isolated question by key: how a Win32 re-run ("--question <key> ...") finds it. */
+static const struct {
+    const char *key;
+    child_fn fn;
+} questions[] = {
+    {"int_width", width_fortran_child}, {"cblas_int_width", width_cblas}, {"ilaver", ilaver_test},
+    {"dgemm", dgemm_test}, {"sdot_float", sdot_float}, {"sdot_double", sdot_double},
+    {"cdotc_registers", cdotc_registers}, {"cdotc_hidden", cdotc_hidden}, {"dgesv", dgesv_test},
+    {"cblas_dgemm", cblas_dgemm_test}, {"lapacke_int_width", lapacke_width},
+    {"lapacke_dgesv", lapacke_dgesv_test}, {"info", info_child},
+};
+
 static void probe_scheme(const char *scheme)
 {
     void *daxpy = lookup(scheme, "daxpy");
@@ -411,18 +425,8 @@ static void probe_scheme(const char *scheme)
     int width = 0;
     if (daxpy != NULL) {
         /* the child prints the answer and also returns it as its exit code */
-        fflush(stdout);
-        pid_t pid = fork();
-        if (pid == 0) {
-            _exit(width_fortran(scheme, daxpy));
-        }
-        int status = 0;
-        waitpid(pid, &status, 0);
-        if (WIFSIGNALED(status)) {
-            printf("R %s int_width crash:%d\n", scheme, WTERMSIG(status));
-        } else if (WIFEXITED(status)) {
-            width = WEXITSTATUS(status);
-        }
+        int status = in_child(scheme, "int_width", width_fortran_child, daxpy, 0);
+        width = status == 4 || status == 8 ? status : 0;
     }
     int w = width ? width : 4;
     printf("R %s tested_width %d\n", scheme, w);
@@ -458,24 +462,60 @@ static void probe_scheme(const char *scheme)
     in_child(scheme, "info", info_child, NULL, w);
 }
 
-int main(void)
+static void read_entries(FILE *in)
 {
     char line[512];
-    while (n_entries < MAX_LINES && fgets(line, sizeof line, stdin) != NULL) {
+    size_t used = 0;
+    while (n_entries < MAX_LINES && fgets(line, sizeof line, in) != NULL) {
+        size_t len = strlen(line);
+        if (used + len < sizeof input_text) {
+            memcpy(input_text + used, line, len + 1);
+            used += len;
+        }
         entry_t *e = &entries[n_entries];
         if (sscanf(line, "%63s %63s %127s", e->scheme, e->role, e->symbol) == 3) {
-            e->addr = dlsym(RTLD_DEFAULT, e->symbol);
+            const char *file = NULL;
+            e->addr = probe_find_symbol(e->symbol, &file);
+            snprintf(e->file, sizeof e->file, "%s", file != NULL ? file : "-");
             n_entries++;
         }
     }
-    for (int i = 0; i < n_entries; i++) {
-        const char *file = "-";
-        Dl_info dli;
-        if (entries[i].addr != NULL && dladdr(entries[i].addr, &dli) != 0 && dli.dli_fname) {
-            file = dli.dli_fname;
+}
+
+/* A re-run for one isolated question (Win32): --question <key> <scheme> <width> <entry> <input file> */
+static int question_main(int argc, char **argv)
+{
+    if (argc != 7) {
+        return 2;
+    }
+    probe_isolated_child_setup();
+    FILE *in = fopen(argv[6], "r");
+    if (in == NULL) {
+        return 2;
+    }
+    read_entries(in);
+    fclose(in);
+    int entry = atoi(argv[5]);
+    void *sym = entry >= 0 && entry < n_entries ? entries[entry].addr : NULL;
+    for (size_t i = 0; i < sizeof questions / sizeof questions[0]; i++) {
+        if (strcmp(questions[i].key, argv[2]) == 0) {
+            questions[i].fn(argv[3], sym, atoi(argv[4]));
+            fflush(stdout);
+            return 0;
         }
+    }
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "--question") == 0) {
+        return question_main(argc, argv);
+    }
+    read_entries(stdin);
+    for (int i = 0; i < n_entries; i++) {
         printf("S %s %s %s %d %s\n", entries[i].scheme, entries[i].role, entries[i].symbol,
-               entries[i].addr != NULL, file);
+               entries[i].addr != NULL, entries[i].file);
     }
     /* schemes in first-seen order */
     for (int i = 0; i < n_entries; i++) {
