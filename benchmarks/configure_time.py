@@ -1,12 +1,19 @@
-"""Configure-time cost of mesonbuild-blas versus stock Meson, in one run.
+"""Configure-time cost of mesonbuild-blas versus stock Meson: like with like.
 
-Stock Meson configures a project with a bare ``dependency('openblas64')`` (a plain
-pkg-config lookup); mesonbuild-blas configures the same project with a fully probed
-``dependency('blas', interface: 'ilp64')``.  Each measurement is the best of N fresh
-``setup`` runs (and N ``setup --reconfigure`` runs).  "cold" empties the probe
-cache before every run; "warm" keeps it (a second project, or a CI cache).
+Both sides resolve the **same library**: stock Meson configures a project with
+``dependency('openblas64')`` (Debian's ILP64 OpenBLAS through pkg-config), the
+plugin the same project with ``dependency('openblas', interface: 'ilp64',
+modules: ['cblas', 'lapack'])``, which finds that library and proves it with the
+probe.  Runs are **interleaved pairs** (stock, plugin, stock, plugin, ...), the
+same number of samples on each side, and three figures are reported, each the
+median of the pairwise ratios:
 
-    python benchmarks/configure_time.py [--repeat N] [--json]
+* ``cold``: ``setup`` of a fresh build dir with an empty probe cache (the first
+  configure in a fresh CI container: the probe object is compiled);
+* ``warm``: ``setup`` of a fresh build dir with the probe cache kept;
+* ``reconfigure``: ``setup --reconfigure`` of an existing build dir.
+
+    python benchmarks/configure_time.py [--pairs N] [--json]
 """
 
 from __future__ import annotations
@@ -14,7 +21,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,6 +31,8 @@ import time
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
+STOCK_CALL = "dependency('openblas64')"
+PLUGIN_CALL = "dependency('openblas', interface: 'ilp64', modules: ['cblas', 'lapack'])"
 
 
 def project(where: Path, call: str) -> Path:
@@ -39,44 +50,61 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
-def best_setup(meson: str, src: Path, env: dict[str, str], repeat: int, cache: Path | None) -> tuple[float, float]:
-    setups, reconfs = [], []
-    for i in range(repeat):
-        build = src / f"build-{i}"
-        shutil.rmtree(build, ignore_errors=True)
-        if cache is not None:
-            shutil.rmtree(cache, ignore_errors=True)
-        setups.append(timed([meson, "setup", str(build), str(src)], env))
-        reconfs.append(timed([meson, "setup", "--reconfigure", str(build), str(src)], env))
-    return min(setups), min(reconfs)
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    meson = subprocess.run([str(BIN / "meson"), "--version"], capture_output=True, text=True).stdout.strip()
+    return f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, Meson {meson}"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--pairs", type=int, default=7)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    samples: dict[str, dict[str, list[float]]] = {k: {"stock": [], "plugin": []}
+                                                  for k in ("cold", "warm", "reconfigure")}
     with tempfile.TemporaryDirectory(prefix="mesonbuild-blas-cost-") as tmp:
         root = Path(tmp)
         cache = root / "probe-cache"
         env = dict(os.environ, MESONBUILD_BLAS_CACHE_DIR=str(cache))
-        stock = project(root / "stock", "dependency('openblas64')")
-        plugin = project(root / "plugin", "dependency('blas', interface: 'ilp64')")
-        stock_setup, stock_reconf = best_setup(str(BIN / "meson"), stock, env, args.repeat, None)
-        cold_setup, cold_reconf = best_setup(str(BIN / "meson-blas"), plugin, env, args.repeat, cache)
-        warm_setup, warm_reconf = best_setup(str(BIN / "meson-blas"), plugin, env, args.repeat, None)
-    rows = {
-        "stock_setup_s": stock_setup, "stock_reconfigure_s": stock_reconf,
-        "plugin_setup_cold_cache_s": cold_setup, "plugin_setup_warm_cache_s": warm_setup,
-        "plugin_reconfigure_s": min(cold_reconf, warm_reconf),
-        "ratio_setup_cold": cold_setup / stock_setup, "ratio_setup_warm": warm_setup / stock_setup,
-        "ratio_reconfigure": min(cold_reconf, warm_reconf) / stock_reconf,
-    }
+        sides = {"stock": (str(BIN / "meson"), project(root / "stock", STOCK_CALL)),
+                 "plugin": (str(BIN / "meson-blas"), project(root / "plugin", PLUGIN_CALL))}
+        for i in range(args.pairs):
+            for scenario in ("cold", "warm", "reconfigure"):
+                for side, (meson, src) in sides.items():
+                    build = src / f"build-{scenario}-{i}"
+                    if scenario == "reconfigure":
+                        build = src / "build-reconfigure"
+                        if not build.exists():
+                            timed([meson, "setup", str(build), str(src)], env)
+                        cmd = [meson, "setup", "--reconfigure", str(build), str(src)]
+                    else:
+                        if scenario == "cold":
+                            shutil.rmtree(cache, ignore_errors=True)
+                        cmd = [meson, "setup", str(build), str(src)]
+                    samples[scenario][side].append(timed(cmd, env))
+    rows: dict[str, object] = {"machine": machine(), "pairs": args.pairs}
+    for scenario, by_side in samples.items():
+        ratios = [p / s for s, p in zip(by_side["stock"], by_side["plugin"], strict=True)]
+        rows[scenario] = {"stock_median_s": statistics.median(by_side["stock"]),
+                          "plugin_median_s": statistics.median(by_side["plugin"]),
+                          "ratio_median": statistics.median(ratios)}
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
-        for key, value in rows.items():
-            print(f"{key:28s} {value:.3f}")
+        print(f"machine: {rows['machine']}; {args.pairs} interleaved pairs per figure")
+        print(f"{'':12s} {'stock s':>8s} {'plugin s':>9s} {'ratio':>6s}")
+        for scenario in samples:
+            r = rows[scenario]
+            assert isinstance(r, dict)
+            print(f"{scenario:12s} {r['stock_median_s']:8.3f} {r['plugin_median_s']:9.3f} {r['ratio_median']:6.2f}")
     return 0
 
 

@@ -10,7 +10,7 @@ from .naming import is_identifier_fragment
 
 FEATURES = ("cblas", "lapack", "lapacke")
 #: flags of ``modules:`` that are not features
-OPT_INS = ("bench",)
+OPT_INS = ("bench", "fortran-adapter")
 #: option value / order entry selecting the fastest installed library (times at configure)
 FASTEST = "fastest"
 #: ``threading:`` spellings → the layer they mean (numpy-fork and generic names)
@@ -30,7 +30,6 @@ class ProjectOptions:
     lapack: str | None = None
     blas_order: tuple[str, ...] | None = None
     lapack_order: tuple[str, ...] | None = None
-    use_ilp64: bool | None = None
     symbol_suffix: str | None = None
     #: (option name, value) of the vendors' threading options (``Vendor.threading_option``)
     vendor_threading: tuple[tuple[str, str], ...] = ()
@@ -38,10 +37,12 @@ class ProjectOptions:
 
 @dataclass(frozen=True)
 class Request:
-    name: str  #: what was asked for, lower case (``blas``, ``openblas`` ...)
+    name: str  #: what was asked for, lower case (``blas``, ``openblas64`` ...)
     interface: str
     vendors: tuple[str, ...]  #: vendor names to try, in order
     features: frozenset[str]  #: subset of FEATURES that must be present
+    #: the generic name (``blas``, ``lapack``, ``cblas``, ``lapacke``) of a generic request, else None
+    generic: str | None = None
     threading: str | None = None  #: ``threading:`` of ``modules:`` (every vendor)
     #: (vendor, threading) from the vendors' own threading options
     vendor_threading: tuple[tuple[str, str], ...] = ()
@@ -51,12 +52,22 @@ class Request:
     order_source: str = "built-in order"
     bench: bool = False  #: time dgemm (modules: ['bench']) and expose dgemm_gflops
     fastest: bool = False  #: pick the fastest of all accepted candidates
+    #: link a Fortran adapter even without language: 'fortran' (modules: ['fortran-adapter'])
+    fortran_adapter: bool = False
 
     def describe(self) -> str:
         extra = "".join(f", {f}" for f in sorted(self.features))
         if self.threading:
             extra += f", threading {self.threading}"
         return f"{self.name} ({self.interface}{extra})"
+
+    def dependency_name(self, vendor: str) -> str:
+        """``dep.name()`` once ``vendor`` was found: the name asked for when it carries an
+        interface (``scipy-openblas64``), else the vendor (``openblas`` for ``blas``, ``OpenBLAS``)."""
+        meaning = vendors.resolve_name(self.name)
+        if meaning is not None and not meaning.generic and meaning.interface is not None:
+            return self.name
+        return vendor
 
     def threading_for(self, vendor: str) -> str | None:
         """The threading variant asked for in lookups of ``vendor`` (keyword, else its option)."""
@@ -102,6 +113,22 @@ def split_modules(modules: list[str]) -> tuple[dict[str, str], set[str]]:
     return keyed, flags
 
 
+def implied_interface(name: str, interface: object | None) -> str:
+    """The interface of a lookup of ``name``: the one asked for, else the name's, else lp64.
+
+    Raises :class:`BlasError` when an explicit interface contradicts the name.
+    """
+    meaning = vendors.resolve_name(name)
+    carried = meaning.interface if meaning is not None else None
+    if interface is None:
+        return carried or vendors.LP64
+    checked = check_interface(interface)
+    if carried is not None and checked != carried:
+        raise BlasError(f"dependency {name!r} is {carried} by its name, but interface {checked!r} was asked for",
+                        "drop the interface, or ask for the name without the interface in it")
+    return checked
+
+
 def check_interface(value: object) -> str:
     if value not in vendors.INTERFACES:
         raise BlasError(
@@ -130,17 +157,22 @@ def build_request(
     options: ProjectOptions,
     method: str = "auto",
 ) -> Request:
-    """Combine keywords, ``modules:`` and project options (keywords win)."""
-    low = name.lower()
-    keyed, flags = split_modules(modules)
-    if "interface" in keyed:
-        interface = check_interface(keyed["interface"])
-    elif options.use_ilp64:
-        interface = vendors.ILP64
-    else:
-        interface = vendors.LP64
+    """Combine keywords, ``modules:`` and project options (keywords win).
 
-    features = (set(flags) - set(OPT_INS)) | set(vendors.GENERIC.get(low, ()))
+    The interface is ``interface:`` (or ``modules: ['interface: ...']``), else
+    the one the name carries (``openblas64``), else lp64 — always: no option
+    changes a call that does not ask for ILP64.
+    """
+    low = name.lower()
+    meaning = vendors.resolve_name(low)
+    if meaning is None:
+        _check_vendor_names((name,), "dependency")  # raises with the list of vendors
+        raise AssertionError("unreachable")
+    keyed, flags = split_modules(modules)
+    interface = implied_interface(low, keyed.get("interface"))
+    base = meaning.name
+
+    features = (set(flags) - set(OPT_INS)) | set(vendors.GENERIC.get(base, ()))
     sdl = keyed.get("sdl")
     sdl_vendors = [v for v in vendors.VENDORS if v.sdl_description]
     if sdl is not None and sdl not in ("true", "false", "auto"):
@@ -176,6 +208,8 @@ def build_request(
             f"blas-symbol-suffix {suffix!r} is not a valid C identifier fragment",
             "use letters, digits and '_' only (e.g. 64_), or 'auto'",
         )
+    if interface != vendors.ILP64:
+        suffix = None  # blas-symbol-suffix describes the ILP64 library (SciPy's meaning)
     method = METHOD_ALIASES.get(method, method)
     if method not in METHODS:
         raise BlasError(f"method: {method!r} does not apply to BLAS/LAPACK",
@@ -183,8 +217,8 @@ def build_request(
 
     order_source = "dependency name"
     fastest = False
-    if low in vendors.GENERIC:
-        wants_lapack = low in ("lapack", "lapacke")
+    if meaning.generic:
+        wants_lapack = base in ("lapack", "lapacke")
         chosen = options.lapack if wants_lapack else options.blas
         order = options.lapack_order if wants_lapack else options.blas_order
         option_name = "lapack" if wants_lapack else "blas"
@@ -208,9 +242,10 @@ def build_request(
             names = tuple(n for n in vendors.DEFAULT_ORDER if n in vendors.BY_NAME)
             order_source = "built-in order"
     else:
-        names = _check_vendor_names((name,), "dependency")
+        names = (base,)
     return Request(
         name=low,
+        generic=base if meaning.generic else None,
         interface=interface,
         vendors=names,
         features=frozenset(features),
@@ -222,4 +257,5 @@ def build_request(
         order_source=order_source,
         bench="bench" in flags or fastest,
         fastest=fastest,
+        fortran_adapter="fortran-adapter" in flags,
     )

@@ -22,6 +22,17 @@ FortranAbi = Literal["gfortran", "g77", "unverified"]
 #: how a result was established: a probe that ran, a program that linked, vendor knowledge
 VerifiedBy = Literal["run", "link", "assumed"]
 Method = Literal["pkg-config", "cmake", "framework", "system", "python"]
+#: what the Fortran adapter linked into consumers translates (``fortran/``): nothing, the
+#: symbol names (prefix/suffix), function-result conventions, or both
+FortranAdapter = Literal["none", "names", "abi", "names+abi"]
+#: how a CBLAS/LAPACK/LAPACKE feature was established: "run" (right answers and integer
+#: width observed), "link" (symbols linked, nothing ran), "unverified" (present, but the
+#: probe could not observe its answer or its integer width); "" when the feature is absent
+FeatureCheck = Literal["run", "link", "unverified", ""]
+#: where the threading/version value came from: "probe" (the run observed it), "pkg-config"
+#: (a .pc Version), "cmake" (a CMake package version), "package" (Python package metadata),
+#: "name" (implied by which library or variant was linked); "" when the value is unknown
+Source = Literal["probe", "pkg-config", "cmake", "package", "name", ""]
 
 
 def as_interface(value: str) -> Interface:
@@ -59,13 +70,26 @@ class BlasInfo:
     version: str
     mangling_header: str = MANGLING_HEADER
     int_size_verified_by: VerifiedBy = "run"
+    cblas_verified_by: FeatureCheck = ""
+    lapack_verified_by: FeatureCheck = ""
+    lapacke_verified_by: FeatureCheck = ""
+    threading_source: Source = ""
+    version_source: Source = ""
     #: GFLOP/s of a 1-thread dgemm measured at configure time (modules: ['bench']); None: not measured
     dgemm_gflops: float | None = None
+    #: the Fortran adapter (language: 'fortran' or modules: ['fortran-adapter'])
+    fortran_adapter: FortranAdapter = "none"
     notes: tuple[str, ...] = field(default=())
+
+    @property
+    def plain_symbols(self) -> bool:
+        """The library's names carry no prefix or suffix (``dgemm_``): another library with
+        plain names (an LP64 and a suffix-less ILP64 build) interposes in the same process."""
+        return not self.symbol_prefix and not self.symbol_suffix
 
     def variables(self) -> dict[str, str]:
         """The ``dep.get_variable()`` view: every value as a Meson string."""
-        out: dict[str, str] = {}
+        out: dict[str, str] = {"plain_symbols": "true" if self.plain_symbols else "false"}
         for f in dataclasses.fields(self):
             if f.name in ("notes", "version"):
                 continue
@@ -88,21 +112,29 @@ class BlasInfo:
         if self.symbol_suffix:
             parts.append(f"suffix {self.symbol_suffix}")
         if self.cblas:
-            parts.append("cblas")
+            parts.append(f"cblas{self._unverified(self.cblas_verified_by)}")
         if self.lapack:
-            parts.append(f"lapack {self.lapack_version}".rstrip())
+            parts.append(f"lapack {self.lapack_version}".rstrip() + self._unverified(self.lapack_verified_by))
         if self.lapacke:
-            parts.append("lapacke")
+            parts.append(f"lapacke{self._unverified(self.lapacke_verified_by)}")
         parts.append(f"{self.fortran_abi} ABI")
-        parts.append(self.threading)
+        if self.fortran_adapter != "none":
+            parts.append(f"fortran adapter {self.fortran_adapter}")
+        parts.append(self.threading if self.threading_source in ("probe", "") else
+                     f"{self.threading} (by {self.threading_source})")
         if self.verified_by != "run":
             parts.append(f"verified by {self.verified_by}, integer width {self.int_size_verified_by}")
         return ", ".join(parts)
+
+    @staticmethod
+    def _unverified(check: str) -> str:
+        return " (unverified)" if check == "unverified" else ""
 
     def to_json(self) -> dict[str, object]:
         """Every field, JSON-ready (numbers as numbers, ``None`` as null)."""
         data: dict[str, object] = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         data["notes"] = list(self.notes)
+        data["plain_symbols"] = self.plain_symbols
         return data
 
     @classmethod
@@ -125,6 +157,12 @@ _CHOICES: Mapping[str, tuple[str, ...]] = {
     "verified_by": get_args(VerifiedBy),
     "int_size_verified_by": get_args(VerifiedBy),
     "method": get_args(Method),
+    "fortran_adapter": get_args(FortranAdapter),
+    "cblas_verified_by": get_args(FeatureCheck),
+    "lapack_verified_by": get_args(FeatureCheck),
+    "lapacke_verified_by": get_args(FeatureCheck),
+    "threading_source": get_args(Source),
+    "version_source": get_args(Source),
 }
 _BOOLS = ("cblas", "lapack", "lapacke")
 

@@ -39,6 +39,10 @@ class Candidate:
     version: str = ""  #: the lookup's own version (pkg-config Version, wheel version)
     threading: str = ""  #: threading layer implied by the link line (a variant's .pc, a library name)
     notes: tuple[str, ...] = ()  #: facts about how it was assembled, carried into the result
+    #: its library files live in a Python package (a wheel), possibly in a temporary build
+    #: environment: consumers link them through the build directory, so that no installed
+    #: artifact keeps a run path into the package
+    from_wheel: bool = False
     #: lookup-specific handle for variable pass-through (the pkg-config dependency); never compared
     handle: object = dataclasses.field(default=None, compare=False, repr=False)
 
@@ -165,7 +169,7 @@ def search(request: Request, lookups: Lookups, verify: Verify, *,
            version: VersionRequirement | None = None, time: Time | None = None,
            log: Callable[[str], None] = _noop, debug: Callable[[str], None] = _noop) -> Found | NotFound:
     """Try the request's vendors in order; the first verified candidate wins (or the fastest)."""
-    builtin = request.name in vendors.GENERIC and request.order_source.startswith("built-in order")
+    builtin = request.generic is not None and request.order_source.startswith("built-in order")
     tried: list[str] = []
     accepted: list[Found] = []
     for vendor_name in request.vendors:

@@ -55,14 +55,20 @@ class InfoCall:
     """A vendor C function the probe calls for version/threading facts.
 
     ``kind`` is how to call it: ``str`` (``const char *f(void)``), ``int``
-    (``int f(void)``), ``buf`` (``void f(char *, size_t)``) or ``ver3``
-    (``void f(int *, int *, int *)``).  The name is
-    decorated with the library's prefix and C suffix.
+    (``int f(void)``), ``verint`` (``int f(void)`` returning major·10000 +
+    minor·100 + patch, reported as ``major.minor.patch``), ``buf``
+    (``void f(char *, size_t)``), ``ver3`` (``void f(int *, int *, int *)``) or
+    ``ver4`` (``void f(blas_int *, blas_int *, blas_int *, const char **)``,
+    integers of the library's BLAS width).  The name is decorated with the
+    library's prefix and C suffix.  The dgemm benchmark also knows ``names``
+    (``const char *f(int)`` for ids 0, 1, ... up to NULL or the name ``arg``: an
+    enumeration such as BLIS's kernel sets).
     """
 
     key: str
     kind: str
     symbol: str
+    arg: str = ""  #: ``names``: the last name of the enumeration
 
 
 @dataclass(frozen=True)
@@ -183,8 +189,18 @@ class Vendor:
     bench_advice: VendorAdvice | None = None
     #: its best benchmark row is the yardstick other vendors are compared with
     bench_yardstick: bool = False
+    #: functions the dgemm benchmark calls besides ``info`` (kernel set, thread count), after timing
+    bench_info: tuple[InfoCall, ...] = ()
+    #: environment variables setting the library's thread count (besides OMP_NUM_THREADS)
+    thread_variables: tuple[str, ...] = ()
     #: project option values that mean this vendor (besides ``name``)
     aliases: tuple[str, ...] = ()
+    #: dependency names that mean this vendor *and* an interface (``openblas64`` → ilp64)
+    interface_names: Mapping[str, str] = field(default_factory=dict)
+    #: file names (without ``.pc``) ``mesonbuild-blas pkgconfig`` writes, per interface, as
+    #: projects ask for them; ``{name}`` is the vendor, ``{threading}`` a link-time variant
+    pkgconfig_export: Mapping[str, str] = field(
+        default_factory=lambda: {LP64: "{name}", ILP64: "{name}64"})
 
     def schemes(self, interface: str, suffix_override: str | None = None) -> tuple[Scheme, ...]:
         suffixes = (suffix_override,) if suffix_override is not None else self.suffixes.get(interface, ("",))
@@ -231,6 +247,18 @@ _BLIS_INFO = (
     InfoCall("pthreads", "int", "bli_info_get_enable_pthreads"),
 )
 _BLIS_THREADING = (("openmp", "1", "openmp"), ("pthreads", "1", "pthreads"), ("openmp", "0", "sequential"))
+_OPENBLAS_BENCH_INFO = (
+    InfoCall("corename", "str", "openblas_get_corename"),
+    InfoCall("lib_threads", "int", "openblas_get_num_threads"),
+)
+_OPENBLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS")
+_BLIS_BENCH_INFO = (
+    InfoCall("lib_threads", "int", "bli_thread_get_num_threads"),
+    # the sub-configuration (kernel set) BLIS selected, and the numeric ids BLIS_ARCH_TYPE takes
+    # in this very build (arch_t changes between releases; "generic" is always its last entry)
+    InfoCall("blis_arch", "int", "bli_arch_query_id"),
+    InfoCall("blis_archs", "names", "bli_arch_string", arg="generic"),
+)
 
 _BLIS_KERNEL_BITS = {
     "skx": 512, "knl": 512, "zen4": 512, "zen5": 512, "sapphirerapids": 512,
@@ -271,7 +299,10 @@ VENDORS: tuple[Vendor, ...] = (
     Vendor(
         name="scipy-openblas",
         description="OpenBLAS from the scipy-openblas32/64 wheels (symbols prefixed scipy_)",
-        pkgconfig={LP64: ("scipy-openblas",), ILP64: ("scipy-openblas",)},
+        # both wheels ship scipy-openblas.pc; scipy-openblas32/64.pc as SciPy's docs (and
+        # `mesonbuild-blas pkgconfig`) write them
+        pkgconfig={LP64: ("scipy-openblas", "scipy-openblas32"), ILP64: ("scipy-openblas64", "scipy-openblas")},
+        interface_names={"scipy-openblas32": LP64, "scipy-openblas64": ILP64},
         # manylinux / macosx / win_amd64 wheels: Windows ships the DLL (UCRT) plus an
         # ar-format import library that MinGW and MSVC linkers both read
         wheels=(
@@ -296,6 +327,8 @@ VENDORS: tuple[Vendor, ...] = (
         install_hint={LP64: "pip install scipy-openblas32", ILP64: "pip install scipy-openblas64"},
         bench_advice=replace(_OPENBLAS, display="scipy-openblas"),
         bench_yardstick=True,
+        bench_info=_OPENBLAS_BENCH_INFO,
+        thread_variables=_OPENBLAS_THREAD_VARIABLES,
     ),
     Vendor(
         name="accelerate",
@@ -314,6 +347,7 @@ VENDORS: tuple[Vendor, ...] = (
         cblas_header="Accelerate/Accelerate.h",
         aliases=("veclib",),
         bench_advice=VendorAdvice(display="Accelerate"),
+        thread_variables=("VECLIB_MAXIMUM_THREADS",),
     ),
     Vendor(
         name="mkl",
@@ -328,6 +362,7 @@ VENDORS: tuple[Vendor, ...] = (
             Threading(("tbb",), "tbb", "tbb"),
         ),
         threading_option="mkl-threading",
+        pkgconfig_export={LP64: "mkl-dynamic-lp64-{threading}", ILP64: "mkl-dynamic-ilp64-{threading}"},
         prefix_pkgconfig=True,
         env_roots=("MKLROOT",),
         root_lib_dirs=("lib/intel64", "lib"),
@@ -343,10 +378,13 @@ VENDORS: tuple[Vendor, ...] = (
             display="MKL", env="MKL_ENABLE_INSTRUCTIONS",
             fallback="MKL may take slow code paths on non-Intel CPUs; try {env}=AVX512 or AVX2, or another vendor",
         ),
+        bench_info=(InfoCall("lib_threads", "int", "MKL_Get_Max_Threads"),),
+        thread_variables=("MKL_NUM_THREADS",),
     ),
     Vendor(
         name="openblas",
         description="OpenBLAS (distribution packages, source builds)",
+        interface_names={"openblas64": ILP64, "openblas_ilp64": ILP64, "openblas64_": ILP64},
         pkgconfig={LP64: ("openblas",), ILP64: ("openblas64", "openblas64_")},
         system={LP64: (("openblas",),), ILP64: (("openblas64",), ("openblas64_",))},
         # Debian's OpenBLAS64Config.cmake sets OpenBLAS_* variables (no targets), which
@@ -360,6 +398,8 @@ VENDORS: tuple[Vendor, ...] = (
                       ILP64: "apt-get install libopenblas64-dev"},
         bench_advice=_OPENBLAS,
         bench_yardstick=True,
+        bench_info=_OPENBLAS_BENCH_INFO,
+        thread_variables=_OPENBLAS_THREAD_VARIABLES,
     ),
     Vendor(
         name="flexiblas",
@@ -386,6 +426,8 @@ VENDORS: tuple[Vendor, ...] = (
         blas_only=True,
         install_hint={LP64: "apt-get install libblis-dev", ILP64: "apt-get install libblis64-dev"},
         bench_advice=_BLIS,
+        bench_info=_BLIS_BENCH_INFO,
+        thread_variables=("BLIS_NUM_THREADS",),
     ),
     Vendor(
         name="atlas",
@@ -431,7 +473,7 @@ VENDORS: tuple[Vendor, ...] = (
         system={LP64: (("armpl_lp64",), ("armpl_lp64_mp",)), ILP64: (("armpl_ilp64",), ("armpl_ilp64_mp",))},
         library_threading=(("_mp", "openmp"), ("armpl_", "sequential")),
         env_roots=("ARMPL_DIR",),
-        info=(InfoCall("version", "ver3", "armplversion"),),
+        info=(InfoCall("version", "ver4", "armplversion"),),
         version_from=("version", r"(\d+\.\d+\.\d+)"),
         cblas_header="armpl.h",
         install_hint={LP64: "install Arm Performance Libraries and set ARMPL_DIR",
@@ -455,6 +497,8 @@ VENDORS: tuple[Vendor, ...] = (
         install_hint={LP64: "install AOCL and set aocl_librarydir in a machine file",
                       ILP64: "install AOCL (ILP64 build) and set aocl_librarydir in a machine file"},
         bench_advice=replace(_BLIS, display="AOCL-BLIS"),
+        bench_info=_BLIS_BENCH_INFO,
+        thread_variables=("BLIS_NUM_THREADS",),
     ),
     Vendor(
         name="nvpl",
@@ -466,8 +510,8 @@ VENDORS: tuple[Vendor, ...] = (
                         ("nvpl_blas_ilp64_gomp",), ("nvpl_blas_ilp64_seq",))},
         env_roots=("NVPL_ROOT",),
         library_threading=(("_gomp", "openmp"), ("_seq", "sequential")),
-        info=(InfoCall("version", "int", "nvpl_blas_get_version"),),
-        version_from=("version", r"(\d+)"),
+        info=(InfoCall("version", "verint", "nvpl_blas_get_version"),),
+        version_from=("version", r"(\d+\.\d+\.\d+)"),
         methods=("system",),
         install_hint={LP64: "install NVPL (nvpl-blas, nvpl-lapack)", ILP64: "install NVPL (nvpl-blas, nvpl-lapack)"},
         bench_advice=VendorAdvice(display="NVPL"),
@@ -484,9 +528,40 @@ GENERIC = {"blas": (), "lapack": ("lapack",), "cblas": ("cblas",), "lapacke": ("
 DEFAULT_ORDER = ("scipy-openblas", "accelerate", "mkl", "openblas", "flexiblas", "blis", "atlas", "netlib")
 
 
-#: Names the plugin registers with Meson: generic names, vendors and their aliases.
-ALL_NAMES = tuple(GENERIC) + tuple(BY_NAME) + tuple(
-    a for v in VENDORS for a in v.aliases if a not in GENERIC and a not in BY_NAME)
+#: Generic names that carry an interface (Debian's ILP64 alternatives)
+GENERIC_INTERFACE_NAMES = {"blas64": ("blas", ILP64), "lapack64": ("lapack", ILP64), "cblas64": ("cblas", ILP64),
+                           "lapacke64": ("lapacke", ILP64)}
+
+#: Names the plugin registers with Meson: generic names, vendors, their aliases and interface-carrying names.
+ALL_NAMES = tuple(dict.fromkeys((
+    *GENERIC, *GENERIC_INTERFACE_NAMES, *BY_NAME, *(a for v in VENDORS for a in v.aliases),
+    *(n for v in VENDORS for n in v.interface_names))))
+
+
+@dataclass(frozen=True)
+class DependencyName:
+    """What a ``dependency()`` name means: a generic name or a vendor, maybe with an interface."""
+
+    name: str  #: generic name (``blas``) or canonical vendor name (``openblas``)
+    generic: bool
+    interface: str | None  #: the interface the name itself carries (``openblas64`` → ilp64)
+
+
+def resolve_name(name: str) -> DependencyName | None:
+    """The meaning of a dependency name (case-insensitive), or None when it is not a BLAS name."""
+    low = name.lower()
+    if low in GENERIC:
+        return DependencyName(low, True, None)
+    if low in GENERIC_INTERFACE_NAMES:
+        generic, interface = GENERIC_INTERFACE_NAMES[low]
+        return DependencyName(generic, True, interface)
+    vendor = lookup(low)
+    if vendor is not None:
+        return DependencyName(vendor.name, False, None)
+    for vendor in VENDORS:
+        if low in vendor.interface_names:
+            return DependencyName(vendor.name, False, vendor.interface_names[low])
+    return None
 
 
 #: generic ``threading:`` spellings → the layer they mean (vendors' own spellings: ``Threading.names``)

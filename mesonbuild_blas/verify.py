@@ -110,7 +110,8 @@ def time_dgemm(cand: Candidate, info: BlasInfo, toolchain: Toolchain | None,
                               list(toolchain.system_lib_dirs) if toolchain else [])
     cc = " ".join(toolchain.cc) if toolchain else "cc"
     try:
-        rows = run_bench(target, [BENCH_N], [1], BENCH_REPEAT, cc, peak={1: estimate_peak(1, cc, measure=False)})
+        rows = run_bench(target, [BENCH_N], [1], BENCH_REPEAT, cc, peak={1: estimate_peak(1, cc, measure=False)},
+                         toolchain=toolchain)
     except (BenchError, OSError) as e:
         warn(f"timing dgemm of {info.vendor} failed: {e}")
         return info

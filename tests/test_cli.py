@@ -1,14 +1,22 @@
-"""`mesonbuild-blas report` and `bench`: real runs of the installed console script."""
+"""`mesonbuild-blas report`, `bench`, `demo`, `options` and `meson-blas --version`: real runs of the
+installed console scripts."""
 
 from __future__ import annotations
 
+import inspect
 import json
+import os
+import re
 from pathlib import Path
 
 import pytest
-from conftest import BIN, meson_blas, run, write_project
+from conftest import BIN, meson_blas, plain_meson, run, write_project
 
+from mesonbuild_blas import __version__
+from mesonbuild_blas.cli import OPTIONS_BLOCK
+from mesonbuild_blas.meson import project_options
 from mesonbuild_blas.result import BlasInfo
+from mesonbuild_blas.vendors import THREADING_OPTIONS
 
 pytestmark = pytest.mark.meson
 
@@ -20,9 +28,12 @@ FIELDS = set(BlasInfo.__dataclass_fields__) | {"name", "compile_args", "link_arg
 def report() -> dict[str, object]:
     result = run([CLI, "report", "--json"])
     assert result.returncode == 0, result.output
-    assert "dependency" in result.stderr  # progress goes to stderr, JSON alone to stdout
+    # progress goes to stderr (one line per lookup when not on a terminal), JSON alone to stdout
+    progress = result.stderr.splitlines()
+    assert progress and all(re.match(r"report: \d+/\d+ lookups, ", line) for line in progress), result.stderr
     data = json.loads(result.stdout)
     assert isinstance(data, dict)
+    assert len(progress) == len(data["rows"]) + len(data["not_found"])  # type: ignore[arg-type]
     return data
 
 
@@ -33,6 +44,11 @@ def test_report_schema(report: dict[str, object]) -> None:
     for row in rows:
         assert set(row) == FIELDS, set(row) ^ FIELDS
         assert row["verified_by"] == "run"
+        assert row["dgemm_gflops"] is None  # not timed: null, not ""
+        # the include dirs outlive the throw-away project: the generated header is there
+        includes = [a[2:] for a in row["compile_args"] if a.startswith("-I")]
+        assert any((Path(d) / "blas_mangling.h").is_file() for d in includes), row["compile_args"]
+        assert all(Path(d).is_dir() for d in includes), row["compile_args"]
     found = {(r["vendor"], r["interface"]) for r in rows}
     for expected in [("openblas", "lp64"), ("openblas", "ilp64"), ("scipy-openblas", "ilp64"), ("mkl", "ilp64"),
                      ("netlib", "ilp64"), ("blis", "lp64"), ("atlas", "lp64")]:
@@ -71,6 +87,26 @@ def test_report_table_and_filters() -> None:
     assert len(lines) == 2 and lines[1].split()[:3] == ["openblas", "ilp64", "0.3.21"]
 
 
+def test_report_is_quiet_fits_the_terminal_and_names_each_miss_once() -> None:
+    result = run([CLI, "report"], env={"COLUMNS": "100"})
+    assert result.returncode == 0, result.output
+    # no Meson log: one progress line per lookup, nothing else
+    assert "Run-time dependency" not in result.output and "found: NO" not in result.output
+    assert all(line.startswith("report: ") for line in result.stderr.splitlines()), result.stderr
+    table = result.stdout.splitlines()
+    assert all(len(line) <= 100 for line in table), "\n".join(line for line in table if len(line) > 100)
+    assert table[0].split() == ["vendor", "iface", "version", "threading", "features", "library"]
+    text = result.stdout
+    assert text.count("atlas (ilp64)") == 1 and "flexiblas (lp64, ilp64)" in text
+    wide = run([CLI, "report", "--wide"], env={"COLUMNS": "100"})
+    assert wide.returncode == 0, wide.output
+    assert wide.stdout.splitlines()[0].split()[:5] == ["vendor", "iface", "version", "method", "prefix"]
+    assert "atlas (ilp64): atlas (no ilp64 build of atlas is known: not found)" in wide.stdout
+    assert max(len(line) for line in wide.stdout.splitlines()) > 100
+    verbose = run([CLI, "report", "--vendor", "netlib", "--verbose"])
+    assert "Run-time dependency netlib found: YES" in verbose.stderr, verbose.output
+
+
 @pytest.mark.parametrize("args", [["report", "--vendor", "nosuch"], ["bench", "--sizes", "0"],
                                   ["bench", "--threads", "two"], ["report", "--interface", "64"]])
 def test_bad_arguments_are_clean(args: list[str]) -> None:
@@ -78,6 +114,18 @@ def test_bad_arguments_are_clean(args: list[str]) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.output
     assert "error:" in result.stderr
+
+
+def test_bench_default_is_quick_and_fits_the_terminal() -> None:
+    result = run([CLI, "bench", "--vendor", "openblas", "--repeat", "1"], env={"COLUMNS": "72"})
+    assert result.returncode == 0, result.output
+    out = result.stdout.splitlines()
+    assert all(len(line) <= 72 for line in out), "\n".join(line for line in out if len(line) > 72)
+    assert "quick run: n=1024, 1 thread(s)" in " ".join(out)
+    # one row per interface: one size, one thread, each library once; named as report names them
+    rows = [line.split() for line in out if line.startswith("openblas ")]
+    assert sorted(r[1] for r in rows) == ["ilp64", "lp64"] and all("1024" in r for r in rows), result.stdout
+    assert re.search(r"bench: 2/2 openblas \((lp64|ilp64)\) n=1024, 1 thread\(s\): .* left", result.stderr)
 
 
 def test_bench_json_rows() -> None:
@@ -101,3 +149,64 @@ def test_bench_plot_is_a_real_png(tmp_path: Path) -> None:
     assert result.returncode == 0, result.output
     data = chart.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+def test_options_block_is_what_the_plugin_reads(tmp_path: Path) -> None:
+    result = run([CLI, "options"])
+    assert result.returncode == 0, result.output
+    assert result.stdout == OPTIONS_BLOCK
+    assert "meson_version: '>=1.1'" in result.stderr and "meson_options.txt" in result.stderr
+    # every option project_options() reads, the vendors' threading options, and use-ilp64 (the
+    # project's own switch: the plugin never reads it, a lookup without interface: is LP64)
+    read = set(re.findall(r'(?:opt|text|order)\("([\w-]+)"\)', inspect.getsource(project_options)))
+    assert set(re.findall(r"option\('([\w-]+)'", result.stdout)) == read | set(THREADING_OPTIONS) | {"use-ilp64"}
+    assert "mkl-threading" in THREADING_OPTIONS
+    # and the block is valid: a project declaring it configures with the conventional -D options
+    src = write_project(tmp_path / "src", """project('opts', 'c', meson_version: '>=1.3.0')
+blas = dependency('blas', interface: get_option('use-ilp64') ? 'ilp64' : 'lp64')
+message('DEP', blas.get_variable('vendor'), blas.get_variable('interface'), blas.get_variable('threading'))
+""", {"meson.options": result.stdout})
+    setup = meson_blas("setup", str(src / "b1"), str(src), "-Dblas=openblas", "-Duse-ilp64=true",
+                       "-Dblas-order=netlib", "-Dblas-symbol-suffix=auto", "-Dlapack=auto", "-Dlapack-order=netlib")
+    assert setup.returncode == 0, setup.output
+    assert setup.messages("DEP") == [["openblas", "ilp64", "pthreads"]]
+    mkl = meson_blas("setup", str(src / "b2"), str(src), "-Dblas=mkl", "-Dmkl-threading=seq")
+    assert mkl.returncode == 0, mkl.output
+    assert mkl.messages("DEP") == [["mkl", "lp64", "sequential"]]
+
+
+def test_options_block_is_the_documented_one() -> None:
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "user-guide.md").read_text()
+    assert f"```meson\n{OPTIONS_BLOCK}```" in guide
+
+
+def test_undeclared_option_and_plain_meson_symptoms(tmp_path: Path) -> None:
+    """The messages docs/user-guide.md quotes for a project without the options / without the plugin."""
+    src = write_project(tmp_path / "src", "project('p', 'c')\nblas = dependency('blas', interface: 'ilp64')\n")
+    undeclared = meson_blas("setup", str(src / "b1"), str(src), "-Dblas=openblas")
+    # Meson 1.12: 'Unknown option: "blas".'; 1.3: 'Unknown options: "blas"'
+    assert undeclared.returncode != 0 and re.search(r'ERROR: Unknown options?: "blas"', undeclared.output)
+    plain = plain_meson("setup", "--wipe", str(src / "b2"), str(src))
+    assert plain.returncode != 0
+    # Meson 1.12: 'dependency got unknown ...'; 1.3: 'Got unknown ...'
+    assert re.search(r'meson.build:2:7: ERROR: (dependency got|Got) unknown keyword arguments "interface"',
+                     plain.output), plain.output
+    assert (src / "b2" / "meson-private").is_dir() and not (src / "b2" / "build.ninja").exists()
+
+
+def test_launcher_version_shows_both() -> None:
+    result = meson_blas("--version")
+    assert result.returncode == 0, result.output
+    meson = plain_meson("--version").stdout.strip()
+    assert result.stdout.strip() == meson  # stdout stays what tools (meson-python) parse
+    assert result.stderr.strip() == f"mesonbuild-blas {__version__} (Meson {meson})"
+
+
+def test_demo_runs_the_packaged_project() -> None:
+    result = run([CLI, "demo"], cwd=Path(os.sep))  # anywhere: the project ships in the package
+    assert result.returncode == 0, result.output
+    assert "Traceback" not in result.output
+    for interface, size in (("lp64", 4), ("ilp64", 8)):
+        assert re.search(rf"^  \S+ {interface}: \S+\(3x3\) trace\(C\) = 32, {size}-byte integers: OK$",
+                         result.stdout, re.M), result.stdout
+    assert result.stdout.rstrip().endswith("demo: all OK")

@@ -318,7 +318,8 @@ def test_program_links_and_computes(installs: dict[str, FixtureInstall], tmp_pat
 _INFO_CALLS = {
     "aocl": (InfoCall("version", "str", "bli_info_get_version_str"),
              InfoCall("int_bits", "int", "bli_info_get_blas_int_type_size")),
-    "nvpl": (InfoCall("blas_version", "int", "nvpl_blas_get_version"),),
+    "nvpl": (InfoCall("blas_version", "verint", "nvpl_blas_get_version"),),
+    "armpl": (InfoCall("version", "ver4", "armplversion"),),
 }
 
 
@@ -356,7 +357,9 @@ def test_plugin_probe_sees_the_fixture(installs: dict[str, FixtureInstall], tmp_
         assert data.result(sid, "info.version") == "4.2.0"
         assert data.result(sid, "info.int_bits") == ("64" if variant.interface == ILP64 else "32")
     if install.spec.vendor == "nvpl":
-        assert data.result(sid, "info.blas_version") == "500"
+        assert data.result(sid, "info.blas_version") == "0.5.0"  # major*10000 + minor*100 + patch
+    if install.spec.vendor == "armpl":  # four arguments, 8-byte integers in the ILP64 library
+        assert data.result(sid, "info.version") == "24.10.0"
     if fixture == "flexiblas-ilp64":
         # '' finds nothing; '64_' (dgemm_64_, cblas_dgemm64_) is chosen; '_64' shares the Fortran name only
         assert [data.found(scheme_id(i), "dgemm") for i in range(3)] == [False, True, True]

@@ -42,7 +42,9 @@ OPENBLAS_LP64 = f"{A}/openblas-pthread/libopenblasp-r0.3.21.so"
 OPENBLAS_ILP64 = f"{A}/openblas64-pthread/libopenblas64p-r0.3.21.so"
 FAKEBLAS_SOURCE = Path(__file__).with_name("hostile") / "fakeblas.c"
 VARS = ("vendor", "interface", "int_size", "symbol_suffix", "fortran_symbol_dgemm", "method", "library",
-        "verified_by", "int_size_verified_by", "cblas", "lapack")
+        "verified_by", "int_size_verified_by", "cblas", "lapack", "lapacke", "cblas_verified_by",
+        "lapack_verified_by", "lapacke_verified_by", "fortran_abi", "threading", "threading_source",
+        "version_source")
 CRASH_MARKERS = ("Traceback", "Unhandled python exception", "This is a Meson bug")
 OPTIONS = """option('blas', type: 'string', value: 'auto')
 option('lapack', type: 'string', value: 'auto')
@@ -372,21 +374,113 @@ CASES = [
          env=PC, prepare=prep_mkl_lp64_as_ilp64, needs_mkl=True,
          found={"symbol_suffix": "_64", "fortran_symbol_dgemm": "dgemm_64_", "int_size": "8"}),
     Case("dgemm_wrong_result", "dependency('openblas', method: 'pkg-config', required: false)", "not-found",
-         ("rejected openblas via pkg-config openblas: dgemm_ gave wrong for a 2x2 product",),
+         ("rejected openblas via pkg-config openblas: dgemm_ (a 2x2 product) computed a wrong result",),
+         env=PC, prepare=prep_fake(("-DWRONG_DGEMM",))),
+    Case("dgemm_wrong_result_required", "dependency('openblas', method: 'pkg-config')", "error",
+         ("openblas via pkg-config openblas: dgemm_ (a 2x2 product) computed a wrong result",),
          env=PC, prepare=prep_fake(("-DWRONG_DGEMM",))),
     Case("dgemm_crashes", "dependency('openblas', method: 'pkg-config', required: false)", "not-found",
-         ("rejected openblas via pkg-config openblas: dgemm_ gave crash:6",),
+         ("rejected openblas via pkg-config openblas: dgemm_ (a 2x2 product) crashed (signal 6)",),
          env=PC, prepare=prep_fake(("-DCRASH_DGEMM",))),
     Case("library_aborts_on_load", "dependency('openblas', method: 'pkg-config', required: false)", "not-found",
-         ("rejected openblas via pkg-config openblas: probe failed to build/run: probe did not run to completion",),
+         ("rejected openblas via pkg-config openblas: probe failed to build/run: probe did not run to completion: "
+          "killed by signal 6 (SIGABRT)",), env=PC, prepare=prep_fake(("-DABORT_ON_LOAD",))),
+    Case("library_aborts_on_load_required", "dependency('openblas', method: 'pkg-config')", "error",
+         ("openblas via pkg-config openblas: probe failed to build/run", "killed by signal 6 (SIGABRT)"),
          env=PC, prepare=prep_fake(("-DABORT_ON_LOAD",))),
+    # ---- libraries that hang: a time limit per question, a rejection, no stray process ----------
+    Case("dgemm_hangs", "dependency('openblas', method: 'pkg-config')", "error",
+         ("openblas via pkg-config openblas: dgemm_ (a 2x2 product) did not return within 1 s",
+          "MESONBUILD_BLAS_PROBE_TIMEOUT"),
+         env={**PC, "MESONBUILD_BLAS_PROBE_TIMEOUT": "1"}, prepare=prep_fake(("-DHANG_DGEMM",))),
+    Case("dgemm_hangs_optional", "dependency('openblas', method: 'pkg-config', required: false)", "not-found",
+         ("rejected openblas via pkg-config openblas: dgemm_ (a 2x2 product) did not return within 1 s",),
+         env={**PC, "MESONBUILD_BLAS_PROBE_TIMEOUT": "1"}, prepare=prep_fake(("-DHANG_DGEMM",))),
+    Case("library_hangs_while_loading", "dependency('openblas', method: 'pkg-config')", "error",
+         ("openblas via pkg-config openblas: probe failed to build/run: the library did not finish loading "
+          "within 4 s", "MESONBUILD_BLAS_PROBE_TIMEOUT"),
+         env={**PC, "MESONBUILD_BLAS_PROBE_TIMEOUT": "1"}, prepare=prep_fake(("-DHANG_ON_LOAD",))),
+    Case("library_hangs_while_loading_optional", "dependency('openblas', method: 'pkg-config', required: false)",
+         "not-found", ("rejected openblas via pkg-config openblas: probe failed to build/run: the library did not "
+                       "finish loading within 4 s",),
+         env={**PC, "MESONBUILD_BLAS_PROBE_TIMEOUT": "1"}, prepare=prep_fake(("-DHANG_ON_LOAD",))),
+    # ---- libraries that exit, print, or compute wrong results -------------------------------
+    # xerbla_ exits: the probe's own xerbla_ wins, so dgesv_ returns and its wrong answer is seen
+    Case("xerbla_exits", "dependency('openblas', method: 'pkg-config', modules: ['lapack'])", "error",
+         ("openblas via pkg-config openblas: dgesv_ computed a wrong result for a 2x2 linear system",),
+         env=PC, prepare=prep_fake(("-DWITH_LAPACK", "-DXERBLA_EXIT"))),
+    Case("xerbla_exits_optional", "dependency('openblas', method: 'pkg-config', required: false)", "not-found",
+         ("dgesv_ computed a wrong result for a 2x2 linear system",),
+         env=PC, prepare=prep_fake(("-DWITH_LAPACK", "-DXERBLA_EXIT"))),
+    # a routine that ends the program silently: present, but labelled unverified, never "run"
+    Case("lapacke_exits_silently", "dependency('openblas', method: 'pkg-config', modules: ['lapacke'])", "found",
+         ("lapacke unverified: LAPACKE_dgesv ended the probe without an answer (exit status 0)",),
+         env=PC, prepare=prep_fake(("-DWITH_LAPACK", "-DWITH_LAPACKE", "-DEXIT_IN_LAPACKE")),
+         found={"lapacke": "true", "lapacke_verified_by": "unverified", "lapack_verified_by": "run",
+                "verified_by": "run"}),
+    # forged answers printed by a constructor (int_width 8, another library file) are ignored
+    Case("library_prints_forged_answers", "dependency('openblas', method: 'pkg-config', interface: 'ilp64')",
+         "error", ("dgemm_ uses 4-byte integers (LP64) but ilp64 was requested",),
+         env=PC, prepare=prep_fake(("-DPRINT_ON_LOAD",))),
+    Case("library_prints_forged_answers_optional",
+         "dependency('openblas', method: 'pkg-config', interface: 'ilp64', required: false)", "not-found",
+         ("dgemm_ uses 4-byte integers (LP64) but ilp64 was requested",),
+         env=PC, prepare=prep_fake(("-DPRINT_ON_LOAD",))),
+    Case("library_prints_forged_answers_found", "dependency('openblas', method: 'pkg-config')", "found",
+         env=PC, prepare=prep_fake(("-DPRINT_ON_LOAD",)),
+         found={"int_size": "4", "library": "{tmp}/fake/libfakeblas.so", "fortran_abi": "gfortran"}),
+    Case("dgesv_wrong_result", "dependency('openblas', method: 'pkg-config', modules: ['lapack'])", "error",
+         ("dgesv_ computed a wrong result for a 2x2 linear system",),
+         env=PC, prepare=prep_fake(("-DWITH_LAPACK", "-DWRONG_DGESV"))),
+    Case("dgesv_wrong_result_optional", "dependency('openblas', method: 'pkg-config', required: false)",
+         "not-found", ("dgesv_ computed a wrong result for a 2x2 linear system",),
+         env=PC, prepare=prep_fake(("-DWITH_LAPACK", "-DWRONG_DGESV"))),
+    Case("dgesv_crashes", "dependency('openblas', method: 'pkg-config', modules: ['lapack'])", "error",
+         ("no lapack (dgesv_ not usable)", "dgesv_ crashed (signal 6)"),
+         env=PC, prepare=prep_fake(("-DWITH_LAPACK", "-DCRASH_DGESV"))),
+    Case("cdotc_wrong_result", "dependency('openblas', method: 'pkg-config')", "error",
+         ("cdotc_ computed a wrong result for a complex dot product",),
+         env=PC, prepare=prep_fake(("-DWRONG_CDOTC",))),
+    Case("cdotc_wrong_result_optional", "dependency('openblas', method: 'pkg-config', required: false)",
+         "not-found", ("cdotc_ computed a wrong result for a complex dot product",),
+         env=PC, prepare=prep_fake(("-DWRONG_CDOTC",))),
+    # ---- mixed integer widths, _64 names, f2c conventions ---------------------------------------
+    Case("cblas_wider_than_blas", "dependency('openblas', method: 'pkg-config', modules: ['cblas'])", "error",
+         ("no cblas (cblas_dgemm not usable)", "cblas_dgemm uses 8-byte integers (ILP64)"),
+         env=PC, prepare=prep_fake(("-DWITH_CBLAS", "-DCBLAS_INT=int64_t"))),
+    Case("lapack_wider_than_blas", "dependency('openblas', method: 'pkg-config', modules: ['lapack'])", "error",
+         ("no lapack (dgesv_ not usable)", "dgesv_ uses 8-byte integers (ILP64)"),
+         env=PC, prepare=prep_fake(("-DWITH_LAPACK", "-DLAPACK_INT=int64_t"))),
+    Case("lapacke_wider_than_lapack", "dependency('openblas', method: 'pkg-config', modules: ['lapacke'])",
+         "error", ("no lapacke (LAPACKE_dgesv not usable)", "LAPACKE_dgesv uses 8-byte integers (ILP64)"),
+         env=PC, prepare=prep_fake(("-DWITH_LAPACK", "-DWITH_LAPACKE", "-DLAPACKE_INT=int64_t"))),
+    Case("mixed_widths_optional", "dependency('openblas', method: 'pkg-config')", "found",
+         ("cblas_dgemm uses 8-byte integers (ILP64)",), env=PC,
+         prepare=prep_fake(("-DWITH_CBLAS", "-DCBLAS_INT=int64_t", "-DWITH_LAPACK")),
+         found={"cblas": "false", "cblas_verified_by": "", "lapack": "true", "lapack_verified_by": "run"}),
+    # Netlib INDEX64_EXT_API / MKL spelling: dgemm_64_ shared with 64_, only the C names tell
+    Case("suffix_underscore_64_build",
+         "dependency('openblas', method: 'pkg-config', interface: 'ilp64', modules: ['cblas', 'lapacke'])",
+         "found", env=PC,
+         prepare=prep_fake(("-DBLAS_INT=int64_t", "-DFSUF=_64_", "-DCSUF=_64", "-DWITH_CBLAS", "-DWITH_LAPACK",
+                            "-DWITH_LAPACKE")),
+         found={"symbol_suffix": "_64", "fortran_symbol_dgemm": "dgemm_64_", "int_size": "8", "cblas": "true",
+                "lapacke": "true", "cblas_verified_by": "run", "lapacke_verified_by": "run",
+                "version_source": "pkg-config"}),
+    Case("f2c_conventions", "dependency('openblas', method: 'pkg-config')", "found", env=PC,
+         prepare=prep_fake(("-DF2C",)), found={"fortran_abi": "g77"}),
+    # REAL returned as double but COMPLEX in registers: no known ABI, so not claimed
+    Case("real_returned_as_double", "dependency('openblas', method: 'pkg-config')", "found", env=PC,
+         prepare=prep_fake(("-DREAL_AS_DOUBLE",)), found={"fortran_abi": "unverified"}),
     Case("duplicate_pc_first_wins", "dependency('openblas', method: 'pkg-config')", "found",
          env={"PKG_CONFIG_PATH": "{tmp}/d1:{tmp}/d2"},
          prepare=prep_duplicates(f"-L{A}/openblas-pthread -lopenblas", f"-L{A}/blas -lblas"),
          found={"library": OPENBLAS_LP64, "int_size": "4", "verified_by": "run"}),
-    Case("duplicate_pc_first_lies", "dependency('openblas', method: 'pkg-config')", "error",
-         ("dgemm_ uses 8-byte integers (ILP64) but lp64 was requested",),
+    # the first openblas.pc on the path lies (ILP64 library): refused, and the same-named file it
+    # hides later on the path is tried and accepted
+    Case("duplicate_pc_first_lies", "dependency('openblas', method: 'pkg-config')", "found",
          env={"PKG_CONFIG_PATH": "{tmp}/d1:{tmp}/d2"},
+         found={"library": OPENBLAS_LP64, "int_size": "4"},
          prepare=prep_duplicates(f"-L{A}/openblas64-pthread -lopenblas64", f"-L{A}/openblas-pthread -lopenblas")),
     Case("path_with_spaces", "dependency('openblas', method: 'pkg-config')", "found",
          env={"PKG_CONFIG_LIBDIR": "{tmp}/a b/lib/pkgconfig"}, prepare=prep_openblas_copy("a b"),
@@ -456,6 +550,19 @@ CASES = [
 ]
 
 
+def processes_using(tmp: Path) -> list[str]:
+    """Processes whose environment names ``tmp`` (every probe of a case inherits it)."""
+    found = []
+    for environ in glob.glob("/proc/[0-9]*/environ"):
+        try:
+            data = Path(environ).read_bytes()
+        except OSError:
+            continue
+        if str(tmp).encode() in data:
+            found.append(environ.split("/")[2])
+    return found
+
+
 def _param(case: Case) -> object:
     marks = []
     if case.bug:
@@ -470,7 +577,7 @@ def _expand(text: str, tmp: Path) -> str:
 
 
 def test_case_count() -> None:
-    assert len(CASES) >= 40
+    assert len(CASES) >= 70
     assert len({c.name for c in CASES}) == len(CASES)
 
 
@@ -505,6 +612,7 @@ def test_hostile(case: Case, tmp_path: Path) -> None:
                 assert fragment in result.stdout, result.output
     if case.check is not None:
         case.check(result)
+    assert not processes_using(tmp_path), "a probe (or its child) was left running"
     if case.fix_call is not None or case.fix_options:
         (src / "meson.build").write_text(project(case.fix_call or case.call, case.languages))
         again = setup(src, build, "--reconfigure", *case.fix_options, env=env)

@@ -14,7 +14,8 @@ from fixtures.vendorlibs import FixtureInstall, build_fixture, supported
 pytestmark = pytest.mark.meson
 
 VARS = ("vendor", "interface", "int_size", "symbol_suffix", "fortran_symbol_dgemm", "cblas_symbol_dgemm",
-        "method", "threading", "cblas", "lapack", "lapacke", "library", "verified_by")
+        "method", "threading", "cblas", "lapack", "lapacke", "library", "verified_by", "threading_source",
+        "version_source")
 
 CASES: dict[str, tuple[str, dict[str, str]]] = {
     "fixture_flexiblas_lp64": ("dependency('flexiblas')", {
@@ -27,7 +28,8 @@ CASES: dict[str, tuple[str, dict[str, str]]] = {
         "method": "pkg-config", "int_size": "4", "threading": "sequential", "lapacke": "true",
         "library": "armpl/lib/libarmpl_lp64.so", "version": "24.10.0"}),
     "fixture_armpl_ilp64_seq": ("dependency('armpl', interface: 'ilp64')", {
-        "int_size": "8", "symbol_suffix": "", "library": "armpl/lib/libarmpl_ilp64.so"}),
+        "int_size": "8", "symbol_suffix": "", "library": "armpl/lib/libarmpl_ilp64.so", "version": "24.10.0",
+        "version_source": "probe"}),
     "fixture_armpl_lp64_omp": ("dependency('armpl', modules: ['threading: omp'])", {
         "threading": "openmp", "library": "armpl/lib/libarmpl_lp64_mp.so"}),
     "fixture_aocl_lp64": ("dependency('aocl')", {
@@ -39,9 +41,10 @@ CASES: dict[str, tuple[str, dict[str, str]]] = {
         "method": "system", "int_size": "4", "threading": "sequential", "lapack": "true",
         "library": "nvpl/lib/libnvpl_blas_lp64_seq.so.0"}),
     "fixture_nvpl_ilp64": ("dependency('nvpl', interface: 'ilp64')", {
-        "int_size": "8", "library": "nvpl/lib/libnvpl_blas_ilp64_seq.so.0"}),
+        "int_size": "8", "library": "nvpl/lib/libnvpl_blas_ilp64_seq.so.0", "version": "0.5.0",
+        "version_source": "probe", "threading_source": "name"}),
     "fixture_nvpl_lp64_openmp": ("dependency('nvpl', modules: ['threading: openmp'])", {
-        "threading": "openmp", "library": "nvpl/lib/libnvpl_blas_lp64_gomp.so.0"}),
+        "threading": "openmp", "threading_source": "probe", "library": "nvpl/lib/libnvpl_blas_lp64_gomp.so.0"}),
 }
 
 

@@ -207,7 +207,7 @@ def test_project_options_choose_vendor_and_interface(tmp_path: Path) -> None:
 project('opts', 'c')
 d = dependency('blas')
 message('OPT', d.get_variable('vendor'), d.get_variable('interface'))
-e = dependency('blas', interface: 'lp64')
+e = dependency('blas', interface: get_option('use-ilp64') ? 'ilp64' : 'lp64')
 message('KW', e.get_variable('vendor'), e.get_variable('interface'))
 """, {"meson.options": """
 option('blas', type: 'string', value: 'auto')
@@ -216,8 +216,11 @@ option('use-ilp64', type: 'boolean', value: false)
 """})
     result = meson_blas("setup", str(src / "build"), str(src), "-Dblas-order=atlas,openblas", "-Duse-ilp64=true")
     assert result.returncode == 0, result.output
-    assert result.messages("OPT") == [["openblas", "ilp64"]]  # ATLAS has no ILP64 build: next in order
-    assert result.messages("KW") == [["atlas", "lp64"]]  # the keyword beats use-ilp64
+    # use-ilp64 never changes a call that does not ask for ILP64 (SciPy builds LP64 and ILP64
+    # side by side under -Duse-ilp64=true)
+    assert result.messages("OPT") == [["atlas", "lp64"]]
+    # the documented one-switch idiom: ATLAS has no ILP64 build, so the next in the order
+    assert result.messages("KW") == [["openblas", "ilp64"]]
     assert "Traceback" not in result.output
     # a vendor that cannot exist here: a clean error saying why
     failed = meson_blas("setup", str(src / "build2"), str(src), "-Dblas=accelerate")

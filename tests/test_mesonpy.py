@@ -112,8 +112,14 @@ def test_mesonpy_isolated_wheel_ilp64(tmp_path: Path) -> None:
     high_word = _run([python, "-c", "import blas_ilp64_demo as m; print(m.idamax_hi(3 - 2**32))"], cwd=tmp_path)
     assert high_word.stdout.strip() == "0", high_word.stderr
 
-    # The extension's RUNPATH pointed into the deleted build environment: loaded on its own (without
-    # importing scipy_openblas64 first) it cannot find the library, so the preload is what makes it work.
+    # No run path into the (deleted) isolated build environment: the wheel's library was linked
+    # through the build directory, whose run paths meson-python strips.
+    so = next((venv_dir / "lib").glob("python3*/site-packages/blas_ilp64_demo/_blasdemo*.so"))
+    dynamic = _run(["readelf", "-d", so], cwd=tmp_path).stdout
+    run_paths = [line.split("[", 1)[1].rstrip("]") for line in dynamic.splitlines() if "PATH)" in line]
+    assert all(p == "" for p in run_paths), dynamic  # meson-python leaves an empty entry behind
+    # Loaded on its own (without importing scipy_openblas64 first) it cannot find the library: the
+    # documented import of the BLAS wheel's package first is what makes it work.
     alone = subprocess.run(
         [str(python), "-c", _LOAD_EXTENSION_ALONE], cwd=tmp_path, env=_env(), capture_output=True, text=True,
         timeout=TIMEOUT, check=False,

@@ -26,7 +26,9 @@ def test_scheme_spellings(prefix: str, suffix: str, fortran: str, cblas: str) ->
 
 
 @pytest.mark.parametrize(("text", "ok"), [("64_", True), ("", True), ("_64", True), ("x;rm -rf", False),
-                                          ("a b", False), ("ä", False)])
+                                          ("a b", False), ("ä", False),
+                                          # a trailing newline would split a #define in blas_mangling.h
+                                          ("64_\n", False), ("\n", False)])
 def test_identifier_fragments(text: str, ok: bool) -> None:
     assert is_identifier_fragment(text) is ok
 
@@ -43,11 +45,33 @@ def test_bad_modules(bad: list[str]) -> None:
         split_modules(bad)
 
 
-def test_interface_default_and_option() -> None:
+def test_interface_is_asked_for_or_carried_by_the_name_else_lp64() -> None:
     assert build_request("blas", [], ProjectOptions()).interface == "lp64"
-    assert build_request("blas", [], ProjectOptions(use_ilp64=True)).interface == "ilp64"
-    # explicit beats the option
-    assert build_request("blas", ["interface: lp64"], ProjectOptions(use_ilp64=True)).interface == "lp64"
+    assert build_request("blas", ["interface: ilp64"], ProjectOptions()).interface == "ilp64"
+    # names that carry an interface
+    for name, interface, vendor in [("scipy-openblas64", "ilp64", "scipy-openblas"),
+                                    ("scipy-openblas32", "lp64", "scipy-openblas"),
+                                    ("openblas64", "ilp64", "openblas"), ("openblas_ilp64", "ilp64", "openblas"),
+                                    ("OpenBLAS64", "ilp64", "openblas")]:
+        request = build_request(name, [], ProjectOptions())
+        assert (request.interface, request.vendors, request.generic) == (interface, (vendor,), None)
+        assert request.dependency_name(vendor) == name.lower()  # dep.name() is the name asked for
+    for name, generic in [("blas64", "blas"), ("lapack64", "lapack"), ("cblas64", "cblas"),
+                          ("lapacke64", "lapacke")]:
+        request = build_request(name, [], ProjectOptions())
+        assert (request.interface, request.generic) == ("ilp64", generic)
+        assert request.features == (frozenset({generic}) if generic != "blas" else frozenset())
+        assert request.dependency_name("openblas") == "openblas"
+    assert build_request("OpenBLAS", [], ProjectOptions()).dependency_name("openblas") == "openblas"
+    with pytest.raises(BlasError, match="'scipy-openblas64' is ilp64 by its name, but interface 'lp64'"):
+        build_request("scipy-openblas64", ["interface: lp64"], ProjectOptions())
+    assert build_request("openblas64", ["interface: ilp64"], ProjectOptions()).interface == "ilp64"
+
+
+def test_symbol_suffix_option_applies_to_ilp64_lookups_only() -> None:
+    options = ProjectOptions(symbol_suffix="64_")
+    assert build_request("openblas", ["interface: ilp64"], options).symbol_suffix == "64_"
+    assert build_request("openblas", [], options).symbol_suffix is None
 
 
 def test_generic_names_require_features() -> None:
@@ -100,7 +124,9 @@ def test_every_design_vendor_has_an_entry() -> None:
     design = {"openblas", "scipy-openblas", "mkl", "blis", "atlas", "netlib", "flexiblas", "accelerate",
               "armpl", "aocl", "nvpl"}
     assert set(vendors.BY_NAME) == design
-    assert set(vendors.ALL_NAMES) == design | {"blas", "lapack", "cblas", "lapacke", "veclib", "reference"}
+    assert set(vendors.ALL_NAMES) == design | {"blas", "lapack", "cblas", "lapacke", "veclib", "reference"} | {
+        "blas64", "lapack64", "cblas64", "lapacke64", "openblas64", "openblas64_", "openblas_ilp64",
+        "scipy-openblas32", "scipy-openblas64"}
     req = build_request("blas", [], ProjectOptions(blas_order=("MKL", "openblas")))
     assert req.vendors == ("mkl", "openblas")
     # numpy/SciPy: -Dblas=blas means the generic system libblas, i.e. the reference implementation

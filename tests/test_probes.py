@@ -162,3 +162,56 @@ def test_corrupt_cache_entries_are_ignored(tmp_path: Path) -> None:
         entry.write_text('{"format": 1, "output": "S s0 dgemm dgemm_ 1 /x\\n')  # torn write
     again = run_probe(CC, [], link, stdin, cache_dir=cache)
     assert not again.cached and again.complete
+
+
+def test_netlib_ilp64_lapacke_width_is_observed(tmp_path: Path) -> None:
+    """Debian's reference ILP64 LAPACKE: its width is seen (pivots), never assumed."""
+    a = "/usr/lib/x86_64-linux-gnu"
+    link = [f"-L{a}/lapack64", f"-L{a}/blas64", f"-Wl,-rpath,{a}/lapack64:{a}/blas64",
+            "-llapacke64", "-llapack64", "-lblas64"]
+    vendor = vendors.BY_NAME["netlib"]
+    schemes = vendor.schemes("ilp64")
+    data = run_probe(CC, [], link, probe_input(vendor, schemes), cache_dir=tmp_path)
+    assert data.result("s0", "lapacke_int_width") == "8"
+    assert data.result("s0", "dgesv_int_width") == "8"
+    info = interpret(vendor, "ilp64", frozenset({"lapacke"}), schemes, data, method="test")
+    assert isinstance(info, BlasInfo), info
+    assert (info.lapacke, info.lapacke_verified_by, info.lapack_verified_by) == (True, "run", "run")
+
+
+def test_unverified_width_is_labelled_never_run(tmp_path: Path) -> None:
+    """Where the CBLAS width cannot be observed (RISC-V, POWER, s390x: the probe prints "?"),
+    CBLAS is present but "unverified", and the log note says so."""
+    vendor = vendors.BY_NAME["openblas"]
+    schemes = vendor.schemes("lp64")
+    data = run_probe(CC, [], pkgconfig_libs("openblas"), probe_input(vendor, schemes), cache_dir=tmp_path)
+    assert data.result("s0", "cblas_int_width") == "4"
+    data.results["s0"]["cblas_int_width"] = "?"  # what blas_probe.c answers on those machines
+    info = interpret(vendor, "lp64", frozenset({"cblas"}), schemes, data, method="test")
+    assert isinstance(info, BlasInfo), info
+    assert info.cblas and info.cblas_verified_by == "unverified"
+    assert info.lapack_verified_by == "run"
+    assert any("cblas unverified" in note for note in info.notes), info.notes
+    assert "cblas (unverified)" in info.log_summary()
+
+
+def test_threading_from_a_loaded_runtime(tmp_path: Path) -> None:
+    """A library that links libgomp (and does not say its threading): openmp, observed by the probe."""
+    src = tmp_path / "fake.c"
+    src.write_text(FAKE_BLAS.replace("INT", "int32_t"))
+    lib = tmp_path / "libgompblas.so"
+    subprocess.run(["cc", "-shared", "-fPIC", "-o", str(lib), str(src), "-Wl,--no-as-needed", "-lgomp"], check=True)
+    vendor = vendors.BY_NAME["openblas"]
+    schemes = vendor.schemes("lp64")
+    data = run_probe(CC, [], [str(lib), f"-Wl,-rpath,{tmp_path}"], probe_input(vendor, schemes),
+                     cache_dir=tmp_path / "cache")
+    assert any("libgomp" in f for f in data.loaded), data.loaded
+    info = interpret(vendor, "lp64", frozenset(), schemes, data, method="test", link_threading="sequential")
+    assert isinstance(info, BlasInfo), info
+    assert (info.threading, info.threading_source) == ("openmp", "probe")
+    plain = build_fake_blas(tmp_path, "int32_t")
+    data = run_probe(CC, [], [str(plain), f"-Wl,-rpath,{tmp_path}"], probe_input(vendor, schemes),
+                     cache_dir=tmp_path / "cache")
+    info = interpret(vendor, "lp64", frozenset(), schemes, data, method="test", link_threading="sequential")
+    assert isinstance(info, BlasInfo), info
+    assert (info.threading, info.threading_source) == ("sequential", "name")

@@ -2,8 +2,10 @@
 
 ``test-projects/blas-c`` is one C source using only ``blas_mangling.h`` (Fortran BLAS, CBLAS,
 ``zdotc`` through the library's Fortran ABI, LAPACK, LAPACKE, the ILP64 high-word check);
-``test-projects/blas-fortran`` is one Fortran source with default INTEGERs, for the vendors whose
-symbols carry no prefix or suffix.  Each case configures with ``meson-blas setup``, builds, runs the
+``test-projects/blas-fortran`` is one project of Fortran programs with default INTEGERs (functions of every
+result class, subroutines, LAPACK), a shared library and a C + Fortran program, built against every library:
+the Fortran adapter bridges symbol prefixes/suffixes and function-result conventions.  Each case configures
+with ``meson-blas setup``, builds, runs the
 program and compares every line it printed with what the vendor is known to provide.
 
 Needs the Debian packages of ci/install-zoo.sh and the wheels of the ``openblas`` and ``mkl`` extras.
@@ -34,6 +36,12 @@ class Vendor:
     ilp64_suffix: str = ""
     interfaces: tuple[str, ...] = ("lp64", "ilp64")
 
+    def adapter(self, interface: str) -> str:
+        """The Fortran adapter gfortran callers get."""
+        names = bool(self.prefix or (self.ilp64_suffix and interface == "ilp64"))
+        abi = self.abi != "gfortran"
+        return "names+abi" if names and abi else "names" if names else "abi" if abi else "none"
+
     def dgemm(self, interface: str) -> str:
         """The Fortran symbol of dgemm (the header's BLAS_FUNC(dgemm))."""
         suffix = self.ilp64_suffix if interface == "ilp64" else ""
@@ -51,8 +59,7 @@ VENDORS = {
 }
 
 CASES = [(v, i) for v, info in VENDORS.items() for i in info.interfaces]
-FORTRAN_CASES = [(v, i) for v, i in CASES if not VENDORS[v].prefix and not VENDORS[v].ilp64_suffix]
-SKIPPED_FORTRAN_CASES = [(v, i) for v, i in CASES if (v, i) not in FORTRAN_CASES]
+FORTRAN_CASES = CASES
 
 
 def expected_c_output(vendor: str, interface: str) -> list[str]:
@@ -73,15 +80,28 @@ def expected_c_output(vendor: str, interface: str) -> list[str]:
     return [*lines, "all checks ok"]
 
 
-def expected_fortran_output(vendor: str, interface: str) -> list[str]:
+def expected_fortran_output(vendor: str, interface: str) -> dict[str, list[str]]:
+    """Program → the lines it prints."""
     size = 8 if interface == "ilp64" else 4
+    lapack = VENDORS[vendor].lapack
     lines = [f"{vendor} {interface}: default INTEGER {size} bytes, library {size}",
              "dgemm ok: trace(C) = 30.0", "ddot ok: 32.0"]
-    if VENDORS[vendor].lapack:
+    if lapack:
         lines.append("dgesv ok: x = 1.0 2.0 3.0")
     if interface == "ilp64":
         lines.append("ilp64_high_bits ok")
-    return [*lines, "all checks ok"]
+    functions = ["cdotc", "cdotu", "zdotc", "zdotu", "scnrm2", "scasum", "sdot", "sdsdot", "snrm2", "sasum",
+                 "dnrm2", "dasum", "isamax"] + (["cladiv", "zladiv", "slapy2", "slamch", "slange"] if lapack else [])
+    routines = ["daxpy", "dscal+dswap", "dgemv", "zgemm"] + (["dpotrf+dpotrs", "dsyev", "zgesv"] if lapack else [])
+    mixed = ["c dgemm ok", "c zdotc ok"] + (["c cblas_zdotc_sub ok"] if VENDORS[vendor].cblas else [])
+    done = ["all checks ok"]
+    return {
+        "blas_fortran": lines + done,
+        "fortran_functions": [f"{f} ok" for f in functions] + done,
+        "fortran_routines": [f"{r} ok" for r in routines] + done,
+        "fortran_shared": ["shared library zdotc+dgemm ok", *done],
+        "mixed": [*mixed, "fortran zdotu+dgemm ok", *done],
+    }
 
 
 def _ok(result: Run, what: str) -> Run:
@@ -101,14 +121,15 @@ def _found_line(setup: Run, vendor: str, interface: str) -> str:
     return found[0]
 
 
-def _build_and_run(build: Path, exe: str) -> list[str]:
+def _build_and_run(build: Path, exe: str, *more: str) -> list[str]:
+    """Build, run ``exe`` (and ``more``) and the project's test()s; the programs' output lines."""
     _ok(meson_blas("compile", "-C", str(build)), "meson-blas compile")
-    program = _ok(run([str(build / exe)]), exe)
-    # the same program registered as the project's test()
+    outputs = [_ok(run([str(build / program)]), program).stdout.splitlines() for program in (exe, *more)]
+    # the same programs registered as the project's test()s
     tested = _ok(meson_blas("test", "-C", str(build), "--print-errorlogs"), "meson-blas test")
-    assert re.search(r"^Ok:\s+1\s*$", tested.stdout, re.M) and re.search(r"^Fail:\s+0\s*$", tested.stdout, re.M), (
-        tested.stdout)
-    return program.stdout.splitlines()
+    assert re.search(rf"^Ok:\s+{1 + len(more)}\s*$", tested.stdout, re.M), tested.stdout
+    assert re.search(r"^Fail:\s+0\s*$", tested.stdout, re.M), tested.stdout
+    return [line for lines in outputs for line in lines]
 
 
 @pytest.mark.parametrize(("vendor", "interface"), CASES, ids=[f"{v}-{i}" for v, i in CASES])
@@ -130,20 +151,22 @@ def test_blas_c_generic_name(tmp_path: Path, name: str, interface: str, vendor: 
 
 @pytest.mark.parametrize(("vendor", "interface"), FORTRAN_CASES, ids=[f"{v}-{i}" for v, i in FORTRAN_CASES])
 def test_blas_fortran(tmp_path: Path, vendor: str, interface: str) -> None:
-    setup = _setup(FORTRAN_PROJECT, tmp_path / "build", f"-Dvendor={vendor}", f"-Dinterface={interface}")
-    assert f"Run-time dependency {vendor} for fortran found: YES" in _found_line(setup, vendor, interface)
-    assert f"Message: blas-fortran: {vendor} {interface}, lapack {str(VENDORS[vendor].lapack).lower()}" in setup.stdout
-    assert _build_and_run(tmp_path / "build", "blas_fortran") == expected_fortran_output(vendor, interface)
-
-
-@pytest.mark.parametrize(("vendor", "interface"), SKIPPED_FORTRAN_CASES,
-                         ids=[f"{v}-{i}" for v, i in SKIPPED_FORTRAN_CASES])
-def test_blas_fortran_skips_decorated_symbols(tmp_path: Path, vendor: str, interface: str) -> None:
-    """Fortran's ``call dgemm`` links ``dgemm_``: a prefixed/suffixed library is skipped with a reason."""
+    """Every Fortran program, every library: prefixes/suffixes and g77-ABI libraries go through the adapter."""
     setup = _setup(FORTRAN_PROJECT, tmp_path / "build", f"-Dvendor={vendor}", f"-Dinterface={interface}")
     info = VENDORS[vendor]
-    suffix = info.ilp64_suffix if interface == "ilp64" else ""
-    assert (f'Message: blas-fortran: skipped, {vendor} {interface} has symbol prefix "{info.prefix}" and suffix '
-            f'"{suffix}" (dgemm is {info.dgemm(interface)}, but Fortran code calling dgemm links dgemm_)'
-            ) in setup.stdout, setup.stdout
-    assert "Build targets in project: 0" in setup.stdout, setup.stdout
+    adapter = info.adapter(interface)
+    found = [ln for ln in setup.stdout.splitlines() if "Run-time dependency" in ln and " found: YES" in ln]
+    assert len(found) == 2, setup.stdout  # language: 'fortran', and modules: ['fortran-adapter'] for C + Fortran
+    assert f"Run-time dependency {vendor} for fortran found: YES" in found[0], found[0]
+    for line in found:
+        assert f"({vendor}, {interface}," in line, line
+        assert ("fortran adapter" not in line) if adapter == "none" else (f"fortran adapter {adapter}," in line), line
+    assert (f"Message: blas-fortran: {vendor} {interface}, lapack {str(info.lapack).lower()}, "
+            f"fortran_abi {info.abi}, fortran_adapter {adapter}") in setup.stdout, setup.stdout
+    if adapter != "none":
+        assert re.search(rf"Fortran adapter for {vendor} \({re.escape(adapter)}\): .*proven by running its "
+                         r"self-test \(dgemm, ", setup.stdout), setup.stdout
+    assert "WARNING" not in setup.stdout, setup.stdout
+    expected = expected_fortran_output(vendor, interface)
+    programs = list(expected)
+    assert _build_and_run(tmp_path / "build", *programs) == [ln for p in programs for ln in expected[p]]

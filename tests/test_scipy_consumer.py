@@ -44,15 +44,21 @@ message('RT', rt.name().startswith('mkl'), rt.get_variable('interface'), rt.get_
 
 
 def test_both_scipy_openblas_pc_files_on_the_path_are_told_apart(tmp_path: Path) -> None:
-    """Both wheels' .pc files are called scipy-openblas.pc; the first on the path wins, and the
-    probe refuses it for the interface it does not have."""
+    """Both wheels' .pc files are called scipy-openblas.pc; pkg-config's first match hides the
+    other. The probe refuses the first for the interface it does not have, and the lookup goes
+    on to the same-named file later on the path."""
     pc32 = write_scipy_openblas_pc(tmp_path / "pc32", "scipy_openblas32")
     pc64 = write_scipy_openblas_pc(tmp_path / "pc64", "scipy_openblas64")
     src = write_project(tmp_path / "src", """project('both', 'c')
-d = dependency('scipy-openblas', method: 'pkg-config', interface: 'ilp64', required: false)
-message('F', d.found())
+d = dependency('scipy-openblas', method: 'pkg-config', interface: 'ilp64')
+message('F', d.get_variable('int_size'), d.get_variable('fortran_symbol_dgemm'), d.get_variable('library'))
+e = dependency('scipy-openblas', method: 'pkg-config')
+message('E', e.get_variable('int_size'), e.get_variable('fortran_symbol_dgemm'))
 """)
     result = meson_blas("setup", str(src / "build"), str(src), env={"PKG_CONFIG_PATH": f"{pc32}:{pc64}"})
     assert result.returncode == 0, result.output
-    assert result.messages("F") == [["false"]]
-    assert "scipy_dgemm_64_" in result.stdout  # it looked for the ILP64 spelling in the LP64 library
+    (found,) = result.messages("F")
+    assert found[:2] == ["8", "scipy_dgemm_64_"] and found[2].endswith("libscipy_openblas64_.so")
+    assert result.messages("E") == [["4", "scipy_dgemm_"]]
+    assert ("rejected scipy-openblas via pkg-config scipy-openblas: none of the symbols scipy_dgemm_64_ "
+            "is defined") in result.stdout

@@ -4,8 +4,8 @@
 table and wraps two interpreter entry points:
 
 * ``Interpreter.func_dependency`` accepts the ``interface:`` keyword, validates
-  it and encodes it (and the project's ``use-ilp64`` default) into ``modules``,
-  so Meson's dependency cache keeps LP64 and ILP64 lookups apart;
+  it and encodes it (or the interface the name carries, else lp64) into
+  ``modules``, so Meson's dependency cache keeps LP64 and ILP64 lookups apart;
 * ``MesonMain._override_dependency_impl`` registers overrides of BLAS names
   under the interface-encoded keys too, so ``meson.override_dependency()`` and
   ``fallback:`` keep working.
@@ -23,7 +23,7 @@ from typing import Any
 
 from .. import MESON_MAX_EXCLUSIVE, MESON_MIN, vendors
 from ..errors import BlasError
-from ..request import FEATURES, ProjectOptions, check_interface, split_modules
+from ..request import FEATURES, ProjectOptions, build_request, check_interface, implied_interface, split_modules
 
 _installed = False
 
@@ -46,8 +46,7 @@ def restore_marker() -> PluginMarker:
 
 
 def is_blas_name(name: str) -> bool:
-    low = name.lower()
-    return low in vendors.GENERIC or vendors.lookup(low) is not None
+    return vendors.resolve_name(name) is not None
 
 
 def _flatten(args: Any) -> list[Any]:
@@ -76,13 +75,11 @@ def project_options(coredata: Any, subproject: str) -> ProjectOptions:
             value = [v for v in value.split(",") if v.strip()]
         return tuple(str(v) for v in value) if isinstance(value, list) and value else None
 
-    ilp64 = opt("use-ilp64")
     return ProjectOptions(
         blas=text("blas"),
         lapack=text("lapack"),
         blas_order=order("blas-order"),
         lapack_order=order("lapack-order"),
-        use_ilp64=ilp64 if isinstance(ilp64, bool) else None,
         symbol_suffix=text("blas-symbol-suffix"),
         vendor_threading=tuple((o, v) for o in vendors.THREADING_OPTIONS if (v := text(o)) is not None),
     )
@@ -91,6 +88,7 @@ def project_options(coredata: Any, subproject: str) -> ProjectOptions:
 def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
     from mesonbuild.interpreterbase import InvalidArguments
 
+    from . import compat
     from .dependency import project_options as options_for_call
 
     def func_dependency(self: Any, node: Any, args: Any, kwargs: Any) -> Any:
@@ -119,10 +117,21 @@ def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
                     f"interface: '{interface}' conflicts with modules: ['interface: {keyed['interface']}']",
                     "give the interface once",
                 )
+            asked = interface or keyed.get("interface")
+            # no interface asked for: the one the names carry (openblas64), else lp64 -- never an option's
+            implied = {implied_interface(n, asked) for n in blas_names}
+            if len(implied) > 1:
+                raise BlasError(f"dependency() names {', '.join(repr(n) for n in blas_names)} carry different "
+                                f"interfaces", "give names of one interface, or one call per interface")
             if "interface" not in keyed:
-                interface = interface or (vendors.ILP64 if options.use_ilp64 else vendors.LP64)
-                modules.append(f"interface: {interface}")
+                modules.append(f"interface: {implied.pop() if implied else vendors.LP64}")
             kwargs["modules"] = modules
+            if kwargs.get("required", True) is True:
+                # a required lookup's bad modules/options are this call's error, located here
+                # (before Meson prints "found: NO"); optional lookups log them and are not found
+                method = compat.method_value(kwargs.get("method"))
+                for n in blas_names:
+                    build_request(n, modules, options, method)
         except BlasError as e:
             raise InvalidArguments(str(e)) from None
         with options_for_call(options):

@@ -70,6 +70,22 @@ def project_option(coredata: Any, name: str, subproject: str) -> object | None:
         return None
 
 
+def pkg_config_path(env: Any, for_machine: Any) -> list[str]:
+    """Meson's ``pkg_config_path`` option for a machine (a list of directories)."""
+    try:
+        from mesonbuild.options import OptionKey
+    except ImportError:  # Meson < 1.7
+        from mesonbuild.mesonlib import OptionKey
+    key = OptionKey("pkg_config_path", machine=for_machine)
+    coredata = env.coredata
+    optstore = getattr(coredata, "optstore", None)
+    try:
+        value = optstore.get_value_for(key) if optstore is not None else coredata.options[key].value
+    except Exception:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
 def method_value(method: object) -> str:
     """The 'method' keyword as a string (an enum since Meson 1.11)."""
     value = getattr(method, "value", method)

@@ -12,18 +12,24 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import hashlib
 import json
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from mesonbuild import mlog
 from mesonbuild.dependencies.base import DependencyException, ExternalDependency
 from mesonbuild.mesonlib import version_compare_many
 
+from ..conflicts import clashes
 from ..errors import BlasError
+from ..fortran.adapter import AdapterError
+from ..fortran.attach import AdapterBuild, attach_adapter
 from ..header import header_digest, render_header
-from ..request import ProjectOptions, build_request
+from ..probes import Toolchain, default_cache_dir
+from ..request import ProjectOptions, Request, build_request
 from ..result import BlasInfo
 from ..search import Found, VersionRequirement, hint, search
 from ..verify import time_dgemm, verify
@@ -38,6 +44,10 @@ _HEADERS_CURRENT: set[str] = set()
 #: (Meson's factory interface has no way to pass them)
 _OPTIONS: contextvars.ContextVar[ProjectOptions | None] = contextvars.ContextVar("mesonbuild_blas_options",
                                                                                  default=None)
+
+#: BLAS dependencies resolved in this process, per build directory (one configure): later ones
+#: are checked against them for names that would interpose in one process
+_RESOLVED: dict[str, list[BlasInfo]] = {}
 
 #: compiler id → flag making default INTEGERs 8 bytes (gfortran, flang, Intel, NVIDIA)
 FORTRAN_INTEGER8_FLAGS = {"gcc": "-fdefault-integer-8", "flang": "-fdefault-integer-8",
@@ -72,6 +82,31 @@ def _warn(message: str) -> None:
     mlog.warning(f"{LOG_PREFIX} {message}")
 
 
+def link_through(arg: str, scratch: str) -> str:
+    """A symlink to library file ``arg`` inside the build directory (other arguments unchanged).
+
+    Meson gives programs in the build directory a run path to the directory of
+    an absolute library path, and meson-python keeps such run paths in wheels
+    unless they point into the build directory. Linking a wheel's library
+    through a link in the build directory keeps tests in the build directory
+    running while installed extensions carry no run path into the (possibly
+    temporary) environment that held the wheel at build time.
+    """
+    if not (os.path.isabs(arg) and os.path.isfile(arg)):
+        return arg
+    real = os.path.realpath(arg)
+    where = os.path.join(scratch, "libs-" + hashlib.sha256(real.encode()).hexdigest()[:12])
+    link = os.path.join(where, os.path.basename(arg))
+    if os.path.realpath(link) != real:
+        os.makedirs(where, exist_ok=True)
+        tmp = f"{link}.tmp{os.getpid()}"
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+        os.symlink(real, tmp)
+        os.replace(tmp, link)
+    return link
+
+
 class BlasDependency(ExternalDependency):  # type: ignore[misc]
     """``dependency('blas' | 'lapack' | 'cblas' | 'lapacke' | <vendor>)``."""
 
@@ -82,6 +117,10 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         self.blas_info: BlasInfo | None = None
         self.blas_pkgconfig: Any = None
         self.blas_header_dir = ""
+        self.blas_header_info: BlasInfo | None = None  # the adapter may change the conventions C sees
+        self._adapter_build: AdapterBuild | None = None
+        self.blas_scratch = ""
+        self.blas_wheel_args: list[str] = []  #: wheel library files linked through the build dir
         try:
             try:
                 request = build_request(name, list(kwargs.get("modules") or []), _OPTIONS.get() or ProjectOptions(),
@@ -100,7 +139,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
                 time=lambda cand, info: time_dgemm(cand, info, toolchain, _warn, _log),
                 log=_log, debug=_debug)
             if isinstance(outcome, Found):
-                self._accept(outcome)
+                self._accept(outcome, request, toolchain)
                 return
             self.is_found = False
             if self.required:
@@ -112,33 +151,55 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
                 _log(f"{name} not found: {e}")
             raise
 
-    def _accept(self, found: Found) -> None:
+    def _accept(self, found: Found, request: Request, toolchain: Toolchain | None) -> None:
         info = found.info
+        adapter_args: list[str] = []
+        header_info = info
+        if self.language == "fortran" or request.fortran_adapter:
+            attached = attach_adapter(info, self._fortran_compiler().get_id(), toolchain,
+                                      found.candidate.compile_args, found.candidate.link_args,
+                                      Path(self.env.get_scratch_dir()) / "mesonbuild-blas", default_cache_dir())
+            for message in attached.warnings:
+                _warn(message)
+            for message in attached.logs:
+                _log(message)
+            info, adapter_args = attached.info, list(attached.link_args)
+            header_info = attached.header_info or info
+            self._adapter_build = attached.build
         # Meson gives programs in the build dir an rpath to absolute library paths of
         # 'library'/'pkgconfig'/'cmake' dependencies (and strips it on install).
         self.type_name = METHOD_TYPE_NAMES.get(found.candidate.method, "library")
         try:
-            digest = header_digest(info)
+            digest = header_digest(header_info)
         except BlasError as e:
             raise DependencyException(str(e)) from None
         self.is_found = True
-        self.name = found.vendor.name
+        self.name = request.dependency_name(found.vendor.name)
         self.blas_info = info
+        self.blas_header_info = header_info
         self.blas_pkgconfig = found.candidate.handle
-        self.blas_header_dir = os.path.join(self.env.get_scratch_dir(), "mesonbuild-blas", digest)
+        scratch = os.path.join(self.env.get_scratch_dir(), "mesonbuild-blas")
+        self.blas_header_dir = os.path.join(scratch, digest)
         self._write_header()
         self.compile_args = [*found.candidate.compile_args, f"-I{self.blas_header_dir}", *self._fortran_args(info)]
-        self.link_args = list(found.candidate.link_args)
+        library_args = list(found.candidate.link_args)
+        if found.candidate.from_wheel and not self.env.machines[self.for_machine].is_windows():
+            self.blas_scratch = scratch
+            self.blas_wheel_args = library_args
+            library_args = [link_through(a, scratch) for a in library_args]
+        # the adapter first: its (hidden) definitions win over same-named library symbols
+        self.link_args = [*adapter_args, *library_args]
         self.version = info.version or found.candidate.version or "unknown"
+        resolved = _RESOLVED.setdefault(self.env.get_build_dir(), [])
+        for message in clashes(resolved, info):
+            mlog.warning(f"{LOG_PREFIX} {message}")
+        resolved.append(info)
 
     def _fortran_args(self, info: BlasInfo) -> list[str]:
         """8-byte default integers for ``language: 'fortran'`` ILP64 dependencies."""
         if self.language != "fortran" or info.int_size != 8:
             return []
-        compiler = self.env.coredata.compilers[self.for_machine].get("fortran")
-        if compiler is None:
-            raise DependencyException("language: 'fortran' needs a Fortran compiler in the project "
-                                      "(hint: add 'fortran' to project() languages)")
+        compiler = self._fortran_compiler()
         flag = FORTRAN_INTEGER8_FLAGS.get(compiler.get_id())
         if flag is None:
             raise DependencyException(
@@ -146,14 +207,23 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
                 f"(hint: pass it yourself with fortran_args and drop language: 'fortran')")
         return [flag]
 
+    def _fortran_compiler(self) -> Any:
+        compiler = self.env.coredata.compilers[self.for_machine].get("fortran")
+        if compiler is None:
+            what = "language: 'fortran'" if self.language == "fortran" else "modules: ['fortran-adapter']"
+            raise DependencyException(f"{what} needs a Fortran compiler in the project "
+                                      "(hint: add 'fortran' to project() languages)")
+        return compiler
+
     def _write_header(self) -> None:
         """(Re)create blas_mangling.h in this dependency's own include directory."""
-        if self.blas_info is None or not self.blas_header_dir:
+        info = self.blas_header_info or self.blas_info
+        if info is None or not self.blas_header_dir:
             return
-        path = os.path.join(self.blas_header_dir, self.blas_info.mangling_header)
+        path = os.path.join(self.blas_header_dir, info.mangling_header)
         if path in _HEADERS_CURRENT and os.path.exists(path):
             return  # already written or checked in this process (asked once per target)
-        text = render_header(self.blas_info)
+        text = render_header(info)
         try:
             with open(path, encoding="utf-8") as f:
                 if f.read() == text:
@@ -173,6 +243,16 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         self._write_header()  # a wiped scratch dir must not break a cached dependency
         return list(self.compile_args)
 
+    def get_link_args(self, *args: Any, **kwargs: Any) -> list[str]:
+        for arg in self.blas_wheel_args:  # a wiped scratch dir must not break a cached dependency:
+            link_through(arg, self.blas_scratch)  # neither the links to a wheel's library
+        if self._adapter_build is not None and self.link_args and not os.path.exists(self.link_args[0]):
+            try:  # nor the adapter
+                self._adapter_build.build()
+            except AdapterError as e:
+                raise DependencyException(f"rebuilding the Fortran adapter failed: {e}") from None
+        return list(super().get_link_args(*args, **kwargs))
+
     def log_info(self) -> str:
         return self.blas_info.log_summary() if self.blas_info else ""
 
@@ -187,8 +267,11 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
             if internal in variables:
                 return variables[internal]
             if internal == "json":  # everything at once, for tools (mesonbuild-blas report)
+                # for tools outside this build directory: the libraries' own paths, not the
+                # build-directory links to wheel libraries
                 return json.dumps({**self.blas_info.to_json(), "name": self.name,
-                                   "compile_args": self.get_compile_args(), "link_args": list(self.link_args)})
+                                   "compile_args": self.get_compile_args(),
+                                   "link_args": self.blas_wheel_args or list(self.link_args)})
         if self.blas_pkgconfig is not None and kwargs.get("pkgconfig"):
             try:
                 return str(self.blas_pkgconfig.get_variable(**kwargs))

@@ -10,6 +10,7 @@ project's compiler and exe wrapper.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Iterator
@@ -137,8 +138,7 @@ class MesonLookups:
 
     def _with_variant(self, found: Candidate | Note | None, variant: vendors.Threading | None) -> Found:
         if isinstance(found, Candidate) and variant is not None:
-            yield Candidate(found.method, found.label, found.compile_args, found.link_args, found.version,
-                            variant.layer, found.notes, found.handle)
+            yield dataclasses.replace(found, threading=variant.layer)
         elif found is not None:
             yield found
 
@@ -164,6 +164,26 @@ class MesonLookups:
         for names, variant in entries:
             yield from self._with_variant(self._pkgconfig(names, "pkg-config", "pkg-config " + " + ".join(names)),
                                           variant)
+            yield from self._shadowed(names, variant)
+        if request.method == "pkg-config":
+            # an explicit pkg-config lookup also finds the .pc files that installed wheels ship
+            # (SciPy's first call: dependency('scipy-openblas', method: 'pkg-config'))
+            yield from self._wheels(vendor, request, "pkg-config")
+
+    def _pkgconfig_dirs(self) -> list[str]:
+        """The directories pkg-config searches first (PKG_CONFIG_PATH and Meson's pkg_config_path)."""
+        dirs = compat.pkg_config_path(self.env, self.for_machine)
+        dirs += [d for d in os.environ.get("PKG_CONFIG_PATH", "").split(os.pathsep) if d]
+        return list(dict.fromkeys(os.path.realpath(d) for d in dirs if os.path.isdir(d)))
+
+    def _shadowed(self, names: tuple[str, ...], variant: vendors.Threading | None) -> Found:
+        """Same-named .pc files that pkg-config's first match hides (both scipy-openblas wheels'
+        files are called scipy-openblas.pc): each one later on the path, by its full path."""
+        if len(names) != 1:
+            return
+        files = [f for d in self._pkgconfig_dirs() if os.path.isfile(f := os.path.join(d, f"{names[0]}.pc"))]
+        for path in files[1:]:
+            yield from self._with_variant(self._pkgconfig((path,), "pkg-config", f"pkg-config {path}"), variant)
 
     def _pc_files_in(self, directory: str, entries: list[tuple[tuple[str, ...], Any]], method: str) -> Found:
         for names, variant in entries:
@@ -201,7 +221,9 @@ class MesonLookups:
     def wheel_installed(self, vendor: vendors.Vendor, interface: str) -> bool:
         return bool(self._host_wheels(vendor, interface))
 
-    def _python(self, vendor: vendors.Vendor, request: Request) -> Found:
+    def _wheels(self, vendor: vendors.Vendor, request: Request, method: str) -> Found:
+        """One candidate per wheel of the vendor for the interface and the host machine: in
+        ``blas_wheeldir`` directories, and in the Python running Meson when it builds for itself."""
         wheels = [w.module for w in vendor.wheels if w.interface == request.interface]
         native = self._builds_for_build_machine()
         wheel_dirs = self._wheel_dirs()
@@ -220,18 +242,22 @@ class MesonLookups:
             pc_file = os.path.join(hit.where, wheel.pkgconfig) if wheel.pkgconfig else ""
             from_pc = None
             if pc_file and os.path.exists(pc_file):
-                from_pc = self._pkgconfig((pc_file,), "python", f"{label} ({wheel.pkgconfig})")
-            # Link the library file itself: Meson gives build-dir programs an rpath to it and
-            # strips that on install, whereas the wheel's .pc hard-codes -Wl,-rpath to wherever
-            # the wheel sits now (a temporary directory under build isolation).  On Windows it is
-            # the import library, next to the DLL (Meson's tests find the DLL there).
+                label = f"{label} ({wheel.pkgconfig})"
+                from_pc = self._pkgconfig((pc_file,), method, label)
+            # Link the library file itself, not the .pc's Libs: Meson gives build-dir programs an
+            # rpath to it and strips that on install, whereas the wheel's .pc hard-codes -Wl,-rpath
+            # to wherever the wheel sits now (a temporary directory under build isolation).  On
+            # Windows it is the import library, next to the DLL (Meson's tests find the DLL there).
             if isinstance(from_pc, Candidate):
-                yield Candidate("python", label, from_pc.compile_args, (hit.link,),
-                                from_pc.version or hit.version, handle=from_pc.handle)
+                yield Candidate(method, label, from_pc.compile_args, (hit.link,),
+                                from_pc.version or hit.version, handle=from_pc.handle, from_wheel=True)
             else:
-                yield Candidate("python", label, (f"-I{os.path.join(hit.where, wheel.include)}",), (hit.link,),
-                                hit.version)
-        if vendor.prefix_pkgconfig and native:
+                yield Candidate(method, label, (f"-I{os.path.join(hit.where, wheel.include)}",), (hit.link,),
+                                hit.version, from_wheel=True)
+
+    def _python(self, vendor: vendors.Vendor, request: Request) -> Found:
+        yield from self._wheels(vendor, request, "python")
+        if vendor.prefix_pkgconfig and self._builds_for_build_machine():
             directory = os.path.join(sys.prefix, "lib", "pkgconfig")
             yield Note(f"pkg-config files in {directory}")
             yield from self._pc_files_in(directory, self._pkgconfig_entries(vendor, request), "python")

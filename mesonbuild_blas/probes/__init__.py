@@ -11,22 +11,39 @@ import functools
 import hashlib
 import json
 import os
+import secrets
+import selectors
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 PROBE_SOURCE = Path(__file__).with_name("blas_probe.c")
 #: the operating-system layer blas_probe.c includes (POSIX / Win32)
 PLATFORM_HEADER = Path(__file__).with_name("probe_platform.h")
-CACHE_FORMAT = 2  #: bump when how a probe is built or what it reports changes
+CACHE_FORMAT = 4  #: bump when how a probe is built or what it reports changes
 #: the "library file" of symbols linked statically into the probe program
 STATIC = "(static)"
 #: environment variables that change which library a program loads: part of the cache key
 LOADER_ENV = ("LD_LIBRARY_PATH", "LD_PRELOAD", "DYLD_LIBRARY_PATH", "DYLD_FALLBACK_LIBRARY_PATH",
               "DYLD_INSERT_LIBRARIES")
+#: seconds each risky probe question (one call into the library) may take; loading
+#: the library gets twice as long (a Wine prefix is created on the first run)
+TIMEOUT_ENV = "MESONBUILD_BLAS_PROBE_TIMEOUT"
+DEFAULT_TIMEOUT = 10.0
 
+
+def question_timeout() -> float:
+    """The per-question time limit: ``$MESONBUILD_BLAS_PROBE_TIMEOUT`` seconds (default 10)."""
+    text = os.environ.get(TIMEOUT_ENV, "")
+    try:
+        value = float(text) if text else DEFAULT_TIMEOUT
+    except ValueError:
+        value = DEFAULT_TIMEOUT
+    return value if value > 0 else DEFAULT_TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -57,6 +74,8 @@ class ProbeData:
     symbols: dict[tuple[str, str], tuple[str, bool, str]] = field(default_factory=dict)
     #: scheme → key → value
     results: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: files of the shared objects loaded into the probe process (in order, no repeats)
+    loaded: list[str] = field(default_factory=list)
     complete: bool = False
     cached: bool = False
 
@@ -73,18 +92,44 @@ class ProbeData:
 
 
 class ProbeBuildError(Exception):
-    """The probe did not compile/link: the candidate's flags do not work."""
+    """The probe did not compile/link/run: the candidate's flags or library do not work."""
 
 
-def parse_output(text: str) -> ProbeData:
-    data = ProbeData()
+class ProbeTimeout(ProbeBuildError):
+    """The probe (loading the library, or one question) overran its time limit and was killed."""
+
+
+def trusted_lines(text: str, token: str) -> list[str]:
+    """The probe's own lines of ``text``: those carrying ``token`` (what follows it).
+
+    A library that prints to stdout (from a constructor, say) cannot forge an
+    answer: it does not know the per-run token.  Text a library left without a
+    newline before a probe line is dropped with it.
+    """
+    out = []
+    mark = f"{token} "
     for line in text.splitlines():
+        at = line.find(mark)
+        if at >= 0:
+            out.append(line[at + len(mark):])
+    return out
+
+
+def parse_output(text: str, token: str | None = None) -> ProbeData:
+    """Parse probe output; with ``token``, only lines carrying it (else: already trusted lines)."""
+    data = ProbeData()
+    lines = trusted_lines(text, token) if token is not None else text.splitlines()
+    for line in lines:
         parts = line.split(" ")
         if parts[0] == "S" and len(parts) >= 6:
             file = " ".join(parts[5:])
             data.symbols[(parts[1], parts[2])] = (parts[3], parts[4] == "1", "" if file == "-" else file)
         elif parts[0] == "R" and len(parts) >= 3:
             data.results.setdefault(parts[1], {})[parts[2]] = " ".join(parts[3:])
+        elif parts[0] == "L" and len(parts) >= 2:
+            file = " ".join(parts[1:])
+            if file not in data.loaded:
+                data.loaded.append(file)
         elif parts[0] == "E":
             data.complete = True
     return data
@@ -195,8 +240,8 @@ def _probe_object(toolchain: Toolchain, compile_args: list[str], cache_dir: Path
     if obj.is_file():
         return obj
     built = Path(tmp) / "blas_probe.o"
-    proc = subprocess.run([*toolchain.cc, *toolchain.source_flags, "-c", "-o", str(built), str(PROBE_SOURCE),
-                           *flags], capture_output=True, timeout=timeout, encoding="utf-8", errors="replace")
+    proc = _run_tool([*toolchain.cc, *toolchain.source_flags, "-c", "-o", str(built), str(PROBE_SOURCE), *flags],
+                     timeout)
     if proc.returncode != 0:
         raise ProbeBuildError(_first_error(proc.stderr) or f"compiler exited with {proc.returncode}")
     try:
@@ -209,6 +254,14 @@ def _probe_object(toolchain: Toolchain, compile_args: list[str], cache_dir: Path
     except OSError:
         return built  # read-only cache: use it from the temporary directory
     return obj
+
+
+def _run_tool(cmd: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run the compiler/linker; overrunning ``timeout`` is a :class:`ProbeBuildError`, not a traceback."""
+    try:
+        return subprocess.run(cmd, capture_output=True, timeout=timeout, encoding="utf-8", errors="replace")
+    except subprocess.TimeoutExpired:
+        raise ProbeBuildError(f"{os.path.basename(cmd[0])} did not finish within {timeout:g} s") from None
 
 
 def build_rpath_dirs(link_args: list[str], system_dirs: tuple[str, ...]) -> list[str]:
@@ -243,42 +296,125 @@ def run_probe(
     with tempfile.TemporaryDirectory(prefix="mesonbuild-blas-probe-") as tmp:
         exe = os.path.join(tmp, "blas_probe.exe" if windows else "blas_probe")
         link_cmd = ["-o", exe]
-        extra = ["-Wl,--no-as-needed"] if toolchain.gnu_ld else []
+        # --export-dynamic (ELF): the probe's own xerbla_/LAPACKE_xerbla win over the library's.
+        # A PE program cannot interpose on a DLL's internal calls: see "xerbla" in blas_probe.c.
+        extra = ["-Wl,--no-as-needed", "-Wl,--export-dynamic"] if toolchain.gnu_ld else []
         if windows:  # the PE linker drops DLL imports nothing references: reference every spelling
             extra += pe_force_symbols(stdin)
         if toolchain.gnu_ld and any(a.endswith(".a") for a in link_args):
             # static archives only contribute objects something references: reference every
             # spelling the probe looks up, and export them so dlsym() finds them in the program
             symbols = sorted({line.split()[2] for line in stdin.splitlines() if len(line.split()) == 3})
-            extra += [f"-Wl,-u,{sym}" for sym in symbols] + ["-Wl,--export-dynamic"]
+            extra += [f"-Wl,-u,{sym}" for sym in symbols]
         extra += link_args
         extra += [f"-Wl,-rpath,{d}" for d in build_rpath_dirs(link_args, toolchain.system_lib_dirs)]
         obj = _probe_object(toolchain, compile_args, cache_dir, tmp, timeout)
-        build = subprocess.run([*toolchain.cc, *link_cmd, str(obj), *compile_args, *extra],
-                               capture_output=True, timeout=timeout, encoding="utf-8", errors="replace")
+        build = _run_tool([*toolchain.cc, *link_cmd, str(obj), *compile_args, *extra], timeout)
         if build.returncode != 0 and obj.parent == cache_dir:
             # a damaged cached object must not poison every later configure: rebuild it once
             obj.unlink(missing_ok=True)
             obj = _probe_object(toolchain, compile_args, cache_dir, tmp, timeout)
-            build = subprocess.run([*toolchain.cc, *link_cmd, str(obj), *compile_args, *extra],
-                                   capture_output=True, timeout=timeout, encoding="utf-8", errors="replace")
+            build = _run_tool([*toolchain.cc, *link_cmd, str(obj), *compile_args, *extra], timeout)
         if build.returncode != 0:
             raise ProbeBuildError(_first_error(build.stderr) or f"compiler exited with {build.returncode}")
         env = dict(os.environ)
         env.update(dict(toolchain.extra_env))
         if windows:
             env.update(windows_dll_env(link_args, toolchain.run_wrapper, env))
-        run = subprocess.run([*toolchain.run_wrapper, exe], input=stdin, capture_output=True,
-                             timeout=timeout, env=env, encoding="utf-8", errors="replace")
-        stdout = host_paths(run.stdout, toolchain.run_wrapper) if windows else run.stdout
-        # symbols linked into the program itself (static archives) are reported as STATIC
-        output = stdout.replace(f" {exe}\n", f" {STATIC}\n")
-        data = parse_output(output)
+        token = secrets.token_hex(8)
+        limit = question_timeout()
+        stdout, stderr, returncode = _run_probe_process(
+            [*toolchain.run_wrapper, exe], f"T {token} {int(limit * 1000)}\n{stdin}", env, token, limit)
+        data = parse_output(stdout, token)
         if not data.complete:
-            detail = _first_error(run.stderr) or f"exit status {run.returncode}"
+            detail = _first_error(stderr) or (f"killed by {_signal_name(-returncode)}" if returncode < 0
+                                              else f"exit status {returncode}")
             raise ProbeBuildError(f"probe did not run to completion: {detail}")
-    _write_cache(cache_file, output, data)
+        # the trusted lines, token removed (Wine's Z:\ file names mapped back); symbols linked
+        # into the program itself (static archives) are reported as STATIC
+        output = "".join(f"{line}\n" for line in trusted_lines(stdout, token))
+        if windows:
+            output = host_paths(output, toolchain.run_wrapper)
+        output = output.replace(f" {exe}\n", f" {STATIC}\n")
+        data = parse_output(output)
+    if ":timeout" not in output and " timeout:" not in output:
+        _write_cache(cache_file, output, data)  # a timeout may be a loaded machine: ask again next time
     return data
+
+
+def _run_probe_process(cmd: list[str], stdin: str, env: dict[str, str], token: str,
+                       limit: float) -> tuple[str, str, int]:
+    """Run the probe in its own session: (stdout, stderr, exit status).
+
+    It must print its first line within ``2 * limit + 2`` seconds (loading the
+    library) and each further line within ``limit + 2`` seconds (each question
+    has ``limit`` inside the probe); otherwise its whole process group is killed
+    and :class:`ProbeTimeout` is raised.
+    """
+    mark = token.encode()
+    out = bytearray()
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, env=env,
+                                start_new_session=True)
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            try:
+                proc.stdin.write(stdin.encode())
+                proc.stdin.close()
+            except OSError:
+                pass  # it died early: its output says why
+            seen = 0
+            deadline = time.monotonic() + 2 * limit + 2
+            with selectors.DefaultSelector() as sel:
+                sel.register(proc.stdout, selectors.EVENT_READ)
+                while True:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        if seen:
+                            raise ProbeTimeout(f"the probe gave no answer for {limit + 2:g} s and was killed "
+                                               f"(raise {TIMEOUT_ENV} if the library is only slow)")
+                        raise ProbeTimeout(f"the library did not finish loading within {2 * limit + 2:g} s and "
+                                           f"was killed (a constructor that never returns?); raise "
+                                           f"{TIMEOUT_ENV} if it is only slow")
+                    if not sel.select(left):
+                        continue
+                    chunk = os.read(proc.stdout.fileno(), 65536)
+                    if not chunk:
+                        break
+                    out += chunk
+                    if len(out) > 16 * 1024 * 1024:
+                        raise ProbeBuildError("the probe printed more than 16 MiB (a library writing to stdout?)")
+                    count = out.count(mark)
+                    if count > seen:
+                        seen = count
+                        deadline = time.monotonic() + limit + 2
+            try:
+                returncode = proc.wait(timeout=limit + 2)
+            except subprocess.TimeoutExpired:
+                raise ProbeTimeout(f"the probe did not exit within {limit + 2:g} s after answering") from None
+        finally:
+            if proc.poll() is None:
+                _kill_group(proc)
+            proc.stdout.close()
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    return out.decode("utf-8", "replace"), stderr, returncode
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return f"signal {number} ({signal.Signals(number).name})"
+    except ValueError:
+        return f"signal {number}"
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill the probe and everything it started (its own session and process group)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        proc.kill()
+    proc.wait()
 
 
 #: Meson's host_machine.system() values of Windows hosts
@@ -335,14 +471,18 @@ def windows_dll_env(link_args: list[str], wrapper: tuple[str, ...], env: dict[st
 
 
 def host_paths(output: str, wrapper: tuple[str, ...]) -> str:
-    """Probe output with Wine's ``Z:\\...`` file names turned back into this machine's paths."""
+    """Trusted probe lines (token removed) with Wine's ``Z:\\...`` file names turned back into
+    this machine's paths: the file of ``S`` lines and of ``L`` (loaded object) lines."""
     if not _runs_under_wine(wrapper):
         return output
     lines = []
     for line in output.splitlines():
         parts = line.split(" ", 5)
-        if parts[0] == "S" and len(parts) == 6 and parts[5][:3].upper() == "Z:\\":
-            parts[5] = "/" + parts[5][3:].replace("\\", "/")
+        at = 5 if parts[0] == "S" and len(parts) == 6 else 1 if parts[0] == "L" and len(parts) >= 2 else -1
+        if at == 1:
+            parts = line.split(" ", 1)
+        if at >= 0 and parts[at][:3].upper() == "Z:\\":
+            parts[at] = "/" + parts[at][3:].replace("\\", "/")
             line = " ".join(parts)
         lines.append(line)
     return "\n".join(lines) + ("\n" if output.endswith("\n") else "")
@@ -369,7 +509,10 @@ def link_probe(
         after_source = ["-x", "none"] if toolchain.source_flags else []
         cmd = [*toolchain.cc, "-o", os.path.join(tmp, "link_probe"), *toolchain.source_flags, src, *after_source,
                *compile_args, *link_args]
-        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, encoding="utf-8", errors="replace")
+        try:
+            proc = _run_tool(cmd, timeout)
+        except ProbeBuildError:
+            return False
     return proc.returncode == 0
 
 

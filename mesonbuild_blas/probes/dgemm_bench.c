@@ -1,21 +1,30 @@
 /*
- * dgemm benchmark probe for `mesonbuild-blas bench` (driven by mesonbuild_blas/bench.py).
+ * dgemm benchmark program for `mesonbuild-blas bench` (driven by mesonbuild_blas/bench/).
  *
  * Build:  cc -O2 -o dgemm_bench dgemm_bench.c -DBENCH_DGEMM=dgemm_ -DBENCH_INT_SIZE=4 <link args> [-ldl]
- * Run:    dgemm_bench N REPEAT      thread counts come from the environment (OPENBLAS_NUM_THREADS, ...)
- *         dgemm_bench --clock       estimate the core clock with a chain of dependent integer adds
+ * Run:    dgemm_bench N REPEAT < facts   thread counts come from the environment
+ *         dgemm_bench --clock            estimate the core clock with a chain of dependent integer adds
  *
  * Built without -DBENCH_DGEMM, only --clock is available (no BLAS needed).
  *
- * Output: one `key=value` fact per line, except the timing line which holds several:
+ * It knows no vendor: the library functions worth asking (version, kernel set, thread
+ * count, ...) come on stdin, one "<kind> <key> <symbol> [<arg>]" line each, written by the
+ * Python side from the vendor table.  The first line of a key whose symbol exists answers it:
+ *   str   const char *f(void)
+ *   int   int f(void)
+ *   buf   void f(char *buf, size_t len)
+ *   ver3  void f(int *major, int *minor, int *patch)
+ *   names const char *f(int id) for id = 0, 1, ... up to a NULL or the name <arg> (an enumeration)
+ * They are called after the timed runs (some libraries initialise lazily).
+ *
+ * Output: one `key=value` per line, the value running to the end of the line:
  *   check=ok|wrong          a 4x5 * 5x3 product with beta != 0 and padded leading dimensions,
  *                           compared exactly with a naive loop (all values are exact in binary)
- *   n=N best_seconds=S gflops=G
  *   seconds=S1,S2,...       every timed call
- *   checksum=X abssum=Y     sum and absolute sum of C after the last call (compare across libraries)
+ *   n=N  best_seconds=S  gflops=G
+ *   checksum=X  abssum=Y    sum and absolute sum of C after the last call (compare across libraries)
  *   library=PATH            the file that served the dgemm symbol (dladdr)
- *   version= config= corename= parallel= lib_threads= blis_arch= blis_archs=
- *                           vendor facts, when the library exports the functions
+ *   info.<key>=VALUE        one per answered stdin line
  *   done=1                  last line: the run completed
  */
 #define _GNU_SOURCE
@@ -79,7 +88,7 @@ static int clock_mode(void)
         if (s < best) best = s;
     }
     double adds = (double)iters * ADDS_PER_ITER;
-    printf("clock_adds=%.0f clock_seconds=%.6f ghz=%.4f\n", adds, best, adds / best / 1e9);
+    printf("clock_adds=%.0f\nclock_seconds=%.6f\nghz=%.4f\n", adds, best, adds / best / 1e9);
     printf("sink=%llu\n", (unsigned long long)(sink & 1u));
     printf("done=1\n");
     return 0;
@@ -166,71 +175,79 @@ static double *alloc_matrix(size_t count)
     return (double *)p;
 }
 
-static void print_str_fact(const char *key, const char *const *symbols)
+#define MAX_FACTS 128
+
+typedef struct {
+    char kind[16];
+    char key[64];
+    char symbol[128];
+    char arg[64];
+} fact_t;
+
+static fact_t facts[MAX_FACTS];
+static int n_facts;
+
+static void read_facts(void)
 {
-    for (; *symbols; symbols++) {
-        void *f = dlsym(RTLD_DEFAULT, *symbols);
-        if (f) {
-            const char *s = ((const char *(*)(void))f)();
-            if (s) {
-                printf("%s=", key);
-                for (; *s && *s != '\n'; s++) putchar(*s);
-                putchar('\n');
-            }
-            return;
-        }
+    char line[512];
+    while (n_facts < MAX_FACTS && fgets(line, sizeof line, stdin) != NULL) {
+        fact_t *f = &facts[n_facts];
+        f->arg[0] = '\0';
+        if (sscanf(line, "%15s %63s %127s %63s", f->kind, f->key, f->symbol, f->arg) >= 3) n_facts++;
     }
 }
 
-static void print_int_fact(const char *key, const char *const *symbols)
+static void print_value(const char *key, const char *value)
 {
-    for (; *symbols; symbols++) {
-        void *f = dlsym(RTLD_DEFAULT, *symbols);
-        if (f) {
-            printf("%s=%d\n", key, ((int (*)(void))f)());
-            return;
-        }
-    }
+    printf("info.%s=", key);
+    for (; *value; value++) putchar(*value == '\n' || *value == '\r' ? ' ' : *value);
+    putchar('\n');
 }
 
-/* Facts the vendors export: looked up at run time so the probe links against any BLAS. */
-static void print_vendor_facts(void)
+/* Answer one fact; 0 when its symbol is not there (the next line for the key may be). */
+static int answer(const fact_t *f)
 {
-    static const char *const config[] = {"openblas_get_config", "scipy_openblas_get_config",
-                                         "scipy_openblas_get_config64_", "openblas_get_config64_", NULL};
-    static const char *const core[] = {"openblas_get_corename", "scipy_openblas_get_corename",
-                                       "scipy_openblas_get_corename64_", "openblas_get_corename64_", NULL};
-    static const char *const parallel[] = {"openblas_get_parallel", "scipy_openblas_get_parallel",
-                                           "scipy_openblas_get_parallel64_", "openblas_get_parallel64_", NULL};
-    static const char *const threads[] = {"openblas_get_num_threads", "scipy_openblas_get_num_threads",
-                                          "scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_",
-                                          "bli_thread_get_num_threads", "MKL_Get_Max_Threads", NULL};
-    static const char *const blis_version[] = {"bli_info_get_version_str", NULL};
-    print_str_fact("config", config);
-    print_str_fact("corename", core);
-    print_int_fact("parallel", parallel);
-    print_int_fact("lib_threads", threads);
-    print_str_fact("version", blis_version);
-
-    /* BLIS: the sub-configuration (kernel set) it selected, and the numeric ids BLIS_ARCH_TYPE
-     * takes in this very build (the arch_t enumeration changes between BLIS releases).
-     * Only meaningful after BLIS initialised itself, i.e. after the first dgemm call. */
-    void *query = dlsym(RTLD_DEFAULT, "bli_arch_query_id");
-    void *name = dlsym(RTLD_DEFAULT, "bli_arch_string");
-    if (query && name) {
-        const char *(*arch_string)(int) = (const char *(*)(int))name;
-        int id = ((int (*)(void))query)();
-        const char *s = arch_string(id);
-        printf("blis_arch=%d:%s\n", id, s ? s : "?");
-        printf("blis_archs=");
-        /* "generic" is the last entry of arch_t in every BLIS release; stop there */
-        for (int i = 0; i < 64; i++) {
-            s = arch_string(i);
+    void *sym = dlsym(RTLD_DEFAULT, f->symbol);
+    char buf[512];
+    if (!sym) return 0;
+    buf[0] = '\0';
+    if (strcmp(f->kind, "str") == 0) {
+        const char *s = ((const char *(*)(void))sym)();
+        snprintf(buf, sizeof buf, "%s", s ? s : "");
+    } else if (strcmp(f->kind, "int") == 0) {
+        snprintf(buf, sizeof buf, "%d", ((int (*)(void))sym)());
+    } else if (strcmp(f->kind, "buf") == 0) {
+        memset(buf, 0, sizeof buf);
+        ((void (*)(char *, size_t))sym)(buf, sizeof buf - 1);
+        buf[sizeof buf - 1] = '\0';
+    } else if (strcmp(f->kind, "ver3") == 0) {
+        int v[3] = {-1, -1, -1};
+        ((void (*)(int *, int *, int *))sym)(&v[0], &v[1], &v[2]);
+        snprintf(buf, sizeof buf, "%d.%d.%d", v[0], v[1], v[2]);
+    } else if (strcmp(f->kind, "names") == 0) {
+        /* an enumeration without a count: stop at NULL or at its known last entry */
+        const char *(*name_of)(int) = (const char *(*)(int))sym;
+        size_t used = 0;
+        for (int i = 0; i < 64 && used < sizeof buf - 80; i++) {
+            const char *s = name_of(i);
             if (!s) break;
-            printf("%s%d:%s", i ? "," : "", i, s);
-            if (strcmp(s, "generic") == 0) break;
+            used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%d:%.60s", i ? "," : "", i, s);
+            if (f->arg[0] && strcmp(s, f->arg) == 0) break;
         }
-        putchar('\n');
+    } else {
+        return 0;
+    }
+    print_value(f->key, buf);
+    return 1;
+}
+
+static void print_facts(void)
+{
+    for (int i = 0; i < n_facts; i++) {
+        if (facts[i].kind[0] == '\0' || !answer(&facts[i])) continue;
+        /* answered: the key's other lines are alternatives, not asked any more */
+        for (int j = i + 1; j < n_facts; j++)
+            if (strcmp(facts[j].key, facts[i].key) == 0) facts[j].kind[0] = '\0';
     }
 }
 
@@ -248,9 +265,10 @@ static int bench_mode(int argc, char **argv)
 {
     long n_arg = 0, repeat = 0;
     if (argc != 3 || !parse_positive(argv[1], 100000, &n_arg) || !parse_positive(argv[2], 100000, &repeat)) {
-        fprintf(stderr, "usage: %s N REPEAT | --clock\n", argv[0]);
+        fprintf(stderr, "usage: %s N REPEAT < facts | --clock\n", argv[0]);
         return 2;
     }
+    read_facts();
 
     /* The definition the loader bound: RTLD_NEXT skips this executable, which may hold a PLT
      * stub standing in for the function (non-PIE builds). */
@@ -288,14 +306,14 @@ static int bench_mode(int argc, char **argv)
     putchar('\n');
     if (best <= 0) best = 1e-9; /* clock granularity on tiny n */
     const double flops = 2.0 * (double)n_arg * (double)n_arg * (double)n_arg;
-    printf("n=%ld best_seconds=%.9f gflops=%.4f\n", n_arg, best, flops / best / 1e9);
+    printf("n=%ld\nbest_seconds=%.9f\ngflops=%.4f\n", n_arg, best, flops / best / 1e9);
 
     double sum = 0.0, asum = 0.0;
     for (size_t i = 0; i < nn; i++) {
         sum += c[i];
         asum += c[i] < 0 ? -c[i] : c[i];
     }
-    printf("checksum=%.17g abssum=%.17g\n", sum, asum);
+    printf("checksum=%.17g\nabssum=%.17g\n", sum, asum);
 
     Dl_info info;
     if (dladdr((void *)dgemm, &info) && info.dli_fname)
@@ -303,7 +321,7 @@ static int bench_mode(int argc, char **argv)
     else
         printf("library=\n");
 
-    print_vendor_facts();
+    print_facts();
     free(a);
     free(b);
     free(c);
