@@ -45,8 +45,13 @@ def vendor_macro(vendor: str) -> str:
     return "BLAS_VENDOR_" + vendor.upper().replace("-", "_")
 
 
-def fortran_tail(suffix: str) -> str:
-    """What follows the routine name in a Fortran symbol (``64_`` → ``_64_``, ``_64`` → ``_64_``, ``''`` → ``_``)."""
+def fortran_tail(suffix: str, underscore: bool = True) -> str:
+    """What follows the routine name in a Fortran symbol (``64_`` → ``_64_``, ``_64`` → ``_64_``, ``''`` → ``_``).
+
+    Without the Fortran underscore it is the suffix itself (``$NEWLAPACK`` → ``$NEWLAPACK``).
+    """
+    if not underscore:
+        return suffix
     return f"{suffix}_" if suffix.startswith("_") else f"_{suffix}"
 
 
@@ -68,7 +73,7 @@ def validate_for_header(info: BlasInfo) -> None:
         raise BlasError(f"BLAS integer size {info.int_size} is neither 4 nor 8 bytes", hint)
     if vendors.INT_SIZE.get(info.interface) != info.int_size:
         raise BlasError(f"BLAS interface {info.interface!r} does not match an integer size of {info.int_size}", hint)
-    scheme = Scheme(info.symbol_prefix, info.symbol_suffix)
+    scheme = Scheme.of_symbols(info.symbol_prefix, info.symbol_suffix, info.fortran_symbol_dgemm)
     if info.fortran_symbol_dgemm and info.fortran_symbol_dgemm != scheme.fortran("dgemm"):
         raise BlasError(
             f"the Fortran symbol {info.fortran_symbol_dgemm} is not {scheme.fortran('dgemm')} "
@@ -256,7 +261,7 @@ def render_header(info: BlasInfo) -> str:
     """The text of ``blas_mangling.h`` for ``info`` (raises :class:`BlasError` if it cannot be C)."""
     validate_for_header(info)
     prefix, suffix = info.symbol_prefix, info.symbol_suffix
-    scheme = Scheme(prefix, suffix)
+    scheme = Scheme.of_symbols(prefix, suffix, info.fortran_symbol_dgemm)
     int_type, int_fmt, int_max, int_min = _INT_TYPES[info.int_size]
     ilp64 = info.int_size == 8
 
@@ -294,8 +299,11 @@ def render_header(info: BlasInfo) -> str:
         *_symbol_value("BLAS_SYMBOL_PREFIX", prefix, "prefix"),
         *_symbol_value("BLAS_SYMBOL_SUFFIX", suffix, "suffix"),
         "",
+        *(["/* These names contain '$': not ISO C, but GCC, Clang and MSVC accept it in identifiers",
+            " * (numpy and SciPy call Accelerate's NEWLAPACK routines this way). */"]
+          if "$" in prefix + suffix else []),
         "/* Exact symbol names; the argument is pasted as written, never macro-expanded. */",
-        f"#define BLAS_FUNC(name) {_paste(prefix, 'name', fortran_tail(suffix))}",
+        f"#define BLAS_FUNC(name) {_paste(prefix, 'name', fortran_tail(suffix, scheme.fortran_underscore))}",
         f"#define CBLAS_FUNC(name) {_paste(prefix, 'name', suffix)}",
         f"#define LAPACKE_FUNC(name) {_paste(prefix, 'name', suffix)}",
         "",

@@ -12,6 +12,13 @@ suffix        Fortran ``dgemm``   CBLAS ``cblas_dgemm``  used by
 ``64_``       ``dgemm_64_``       ``cblas_dgemm64_``     OpenBLAS ``INTERFACE64``
 ``_64``       ``dgemm_64_``       ``cblas_dgemm_64``     Netlib ``INDEX64_EXT_API``, MKL
 ============  ==================  =====================  ===========================
+
+A scheme without the Fortran underscore (numpy's ``NO_APPEND_FORTRAN``) spells
+Fortran names like C names: Accelerate's NEWLAPACK entry points are
+``dgemm$NEWLAPACK`` and ``dgemm$NEWLAPACK$ILP64``.  ``$`` is not ISO C, but GCC,
+Clang and MSVC accept it in identifiers (GCC/Clang: ``-fdollars-in-identifiers``,
+on by default), which is how numpy and SciPy call them too; any other character
+cannot be pasted into a C name.
 """
 
 from __future__ import annotations
@@ -19,11 +26,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_IDENT_FRAGMENT = re.compile(r"[A-Za-z0-9_]*\Z")
+_IDENT_FRAGMENT = re.compile(r"[A-Za-z0-9_$]*\Z")
 
 
 def is_identifier_fragment(text: str) -> bool:
-    """True when ``text`` can be pasted into a C identifier."""
+    """True when ``text`` can be pasted into a C identifier (``$`` included, see above)."""
     return bool(_IDENT_FRAGMENT.match(text))
 
 
@@ -31,9 +38,19 @@ def is_identifier_fragment(text: str) -> bool:
 class Scheme:
     prefix: str = ""
     suffix: str = ""
+    #: Fortran names get the Fortran underscore (False: numpy's NO_APPEND_FORTRAN)
+    fortran_underscore: bool = True
+
+    @classmethod
+    def of_symbols(cls, prefix: str, suffix: str, fortran_dgemm: str) -> Scheme:
+        """The scheme with ``prefix``/``suffix`` whose Fortran ``dgemm`` is ``fortran_dgemm``."""
+        bare = cls(prefix, suffix, fortran_underscore=False)
+        return bare if fortran_dgemm and fortran_dgemm == bare.fortran("dgemm") else cls(prefix, suffix)
 
     def fortran(self, name: str) -> str:
         """Fortran symbol for ``name`` (``dgemm`` → ``scipy_dgemm_64_``)."""
+        if not self.fortran_underscore:
+            return f"{self.prefix}{name}{self.suffix}"
         if self.suffix.startswith("_"):
             return f"{self.prefix}{name}{self.suffix}_"
         if self.suffix:
@@ -47,4 +64,5 @@ class Scheme:
     def describe(self) -> str:
         prefix = self.prefix or "''"
         suffix = self.suffix or "''"
-        return f"prefix {prefix}, suffix {suffix}"
+        tail = "" if self.fortran_underscore else ", no Fortran underscore"
+        return f"prefix {prefix}, suffix {suffix}{tail}"

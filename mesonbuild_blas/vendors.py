@@ -26,14 +26,28 @@ INT_SIZE = {LP64: 4, ILP64: 8}
 
 
 @dataclass(frozen=True)
+class WheelFiles:
+    """The library files of a wheel on one host system, relative to the package directory."""
+
+    link: str  #: what the linker is given (a shared library, or Windows' import library)
+    #: the file loaded at run time when it is not ``link`` (the DLL next to an import library)
+    runtime: str = ""
+
+
+@dataclass(frozen=True)
 class Wheel:
     """A BLAS library shipped inside a Python package (the ``python`` method)."""
 
     module: str  #: import name, located without importing it
     interface: str
-    library: str  #: library file, relative to the package directory
+    #: host system (Meson's ``host_machine.system()``) → its files in the wheel for that system
+    files: Mapping[str, WheelFiles]
     include: str = "include"
     pkgconfig: str = ""  #: the wheel's own .pc file, relative to the package dir
+
+    def files_for(self, system: str) -> WheelFiles | None:
+        """The wheel's files when it is built for ``system`` (None: no such wheel is known)."""
+        return self.files.get(system)
 
 
 @dataclass(frozen=True)
@@ -139,6 +153,8 @@ class Vendor:
     suffixes: Mapping[str, tuple[str, ...]] = field(
         default_factory=lambda: {LP64: ("",), ILP64: ("", "64_", "_64")}
     )
+    #: Fortran names carry the Fortran underscore (False: numpy's NO_APPEND_FORTRAN)
+    fortran_underscore: bool = True
     #: vendor C functions the probe calls
     info: tuple[InfoCall, ...] = ()
     #: (info key, regular expression) extracting the version; key ``ilaver`` reads
@@ -190,7 +206,7 @@ class Vendor:
 
     def schemes(self, interface: str, suffix_override: str | None = None) -> tuple[Scheme, ...]:
         suffixes = (suffix_override,) if suffix_override is not None else self.suffixes.get(interface, ("",))
-        return tuple(Scheme(p, s) for p in self.prefixes for s in suffixes)
+        return tuple(Scheme(p, s, self.fortran_underscore) for p in self.prefixes for s in suffixes)
 
     def threading_for(self, requested: str | None) -> tuple[Threading, ...]:
         """The link-time variants to try for a ``threading:`` request (all when None)."""
@@ -289,11 +305,19 @@ VENDORS: tuple[Vendor, ...] = (
         # `mesonbuild-blas pkgconfig`) write them
         pkgconfig={LP64: ("scipy-openblas", "scipy-openblas32"), ILP64: ("scipy-openblas64", "scipy-openblas")},
         interface_names={"scipy-openblas32": LP64, "scipy-openblas64": ILP64},
+        # manylinux / macosx / win_amd64 wheels: Windows ships the DLL (UCRT) plus an
+        # ar-format import library that MinGW and MSVC linkers both read
         wheels=(
-            Wheel("scipy_openblas32", LP64, "lib/libscipy_openblas.so",
-                  pkgconfig="lib/pkgconfig/scipy-openblas.pc"),
-            Wheel("scipy_openblas64", ILP64, "lib/libscipy_openblas64_.so",
-                  pkgconfig="lib/pkgconfig/scipy-openblas.pc"),
+            Wheel("scipy_openblas32", LP64, {
+                "linux": WheelFiles("lib/libscipy_openblas.so"),
+                "darwin": WheelFiles("lib/libscipy_openblas.dylib"),
+                "windows": WheelFiles("lib/libscipy_openblas.lib", runtime="lib/libscipy_openblas.dll"),
+            }, pkgconfig="lib/pkgconfig/scipy-openblas.pc"),
+            Wheel("scipy_openblas64", ILP64, {
+                "linux": WheelFiles("lib/libscipy_openblas64_.so"),
+                "darwin": WheelFiles("lib/libscipy_openblas64_.dylib"),
+                "windows": WheelFiles("lib/libscipy_openblas64_.lib", runtime="lib/libscipy_openblas64_.dll"),
+            }, pkgconfig="lib/pkgconfig/scipy-openblas.pc"),
         ),
         prefixes=("scipy_",),
         suffixes={LP64: ("",), ILP64: ("64_",)},
@@ -314,7 +338,10 @@ VENDORS: tuple[Vendor, ...] = (
         frameworks=("Accelerate",),
         framework_args={LP64: ("-DACCELERATE_NEW_LAPACK",),
                         ILP64: ("-DACCELERATE_NEW_LAPACK", "-DACCELERATE_LAPACK_ILP64")},
+        # NEWLAPACK entry points: dgemm$NEWLAPACK / cblas_dgemm$NEWLAPACK (Mach-O _dgemm$NEWLAPACK),
+        # no Fortran underscore; numpy/SciPy: NO_APPEND_FORTRAN, BLAS_SYMBOL_SUFFIX=$NEWLAPACK$ILP64
         suffixes={LP64: ("$NEWLAPACK",), ILP64: ("$NEWLAPACK$ILP64",)},
+        fortran_underscore=False,
         methods=("framework",),
         systems=("darwin",),
         systems_reason="Accelerate is part of macOS (its NEWLAPACK interfaces need macOS >= 13.3)",

@@ -15,6 +15,8 @@ import os
 from collections.abc import Callable, Sequence
 
 from . import vendors
+from .errors import BlasError
+from .header import validate_for_header
 from .probes import ProbeBuildError, Toolchain, link_probe, run_probe
 from .probes.interpret import Rejection, interpret, interpret_linked, probe_input
 from .request import Request
@@ -39,9 +41,21 @@ def linked_libraries(link_args: Sequence[str], default_dirs: Sequence[str]) -> t
         elif arg.startswith("-l") and len(arg) > 2:
             path = next((p for d in dirs for ext in (".so", ".dylib", ".a")
                          if os.path.exists(p := os.path.join(d, f"lib{arg[2:]}{ext}"))), "")
+        path = _dll_of_import_library(path) if path else path
         if path and os.path.realpath(path) not in out:
             out.append(os.path.realpath(path))
     return tuple(out)
+
+
+def _dll_of_import_library(path: str) -> str:
+    """The DLL a Windows import library (``X.lib``, ``X.dll.a``) stands for when it sits next to it, else ``path``."""
+    low = path.lower()
+    stem = path[:-len(".dll.a")] if low.endswith(".dll.a") else path[:-len(".lib")] if low.endswith(".lib") else ""
+    for dll in (f"{stem}.dll", os.path.join(os.path.dirname(os.path.dirname(stem)), "bin",
+                                             os.path.basename(stem) + ".dll")) if stem else ():
+        if os.path.isfile(dll):
+            return dll
+    return path
 
 
 def verify(vendor: vendors.Vendor, request: Request, cand: Candidate, toolchain: Toolchain | None,
@@ -74,6 +88,10 @@ def verify(vendor: vendors.Vendor, request: Request, cand: Candidate, toolchain:
                             link_threading=link_threading, linked=linked, notes=cand.notes)
     if isinstance(outcome, Rejection):
         return outcome
+    try:
+        validate_for_header(outcome)
+    except BlasError as e:  # e.g. a symbol suffix that cannot be part of a C name: the next candidate
+        return Rejection(f"blas_mangling.h cannot name its symbols: {e.message}")
     wanted = request.threading_layer(vendor.name)
     if wanted and outcome.threading != wanted:
         return Rejection(f"its threading layer is {outcome.threading}, threading: "

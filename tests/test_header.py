@@ -441,7 +441,9 @@ def wheel(interface: str) -> tuple[Path, list[str]]:
         spec = importlib.util.find_spec(w.module)
         if w.interface == interface and spec is not None and spec.submodule_search_locations:
             where = Path(next(iter(spec.submodule_search_locations)))
-            lib = where / w.library
+            files = w.files_for("linux")
+            assert files is not None, w
+            lib = where / files.link
             assert lib.exists(), lib
             return where, [str(lib), f"-Wl,-rpath,{lib.parent}"]
     pytest.fail(f"scipy-openblas wheel for {interface} not installed (pip install '.[openblas]')")

@@ -804,11 +804,13 @@ def test_reconfigure_with_a_meson_that_lacks_the_plugin(tmp_path: Path) -> None:
     (tmp_path / "meson-only").mkdir()
     (tmp_path / "meson-only" / "mesonbuild").symlink_to(Path(mesonbuild.__file__).parent)
     (purelib / "meson_only.pth").write_text(f"{tmp_path / 'meson-only'}\n")
-    # really without the plugin (run outside the source checkout, which `python -c` would put on sys.path)
-    assert run([str(python), "-c", "import mesonbuild_blas"], cwd=tmp_path).returncode != 0
+    # really without the plugin (run outside the source checkout, which `python -c` would put on sys.path,
+    # and without a PYTHONPATH naming a checkout, as when testing a worktree)
+    bare = {"PYTHONPATH": ""}
+    assert run([str(python), "-c", "import mesonbuild_blas"], cwd=tmp_path, env=bare).returncode != 0
     plain = _script(tmp_path / "venv" / "bin" / "meson", python,
                     "from mesonbuild import mesonmain\nsys.exit(mesonmain.main())")
-    result = run([str(plain), "setup", "--reconfigure", str(build), str(src)], cwd=tmp_path)
+    result = run([str(plain), "setup", "--reconfigure", str(build), str(src)], cwd=tmp_path, env=bare)
     assert_no_crash(result)
     assert_clean_error(result, 3, 'unknown keyword arguments "interface"')
     assert "references functions or classes that don't exist" in result.output

@@ -56,7 +56,8 @@ def test_wheel_installs_and_runs_anywhere(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for shipped in ("mesonbuild_blas/demo_project/meson.build", "mesonbuild_blas/demo_project/meson.options",
                     "mesonbuild_blas/demo_project/dgemm_demo.c", "mesonbuild_blas/probes/dgemm_bench.c",
-                    "mesonbuild_blas/probes/blas_probe.c", "mesonbuild_blas/py.typed"):
+                    "mesonbuild_blas/probes/blas_probe.c", "mesonbuild_blas/probes/probe_platform.h",
+                    "mesonbuild_blas/py.typed"):
         assert shipped in names, shipped
     metadata = zipfile.ZipFile(wheel).read(f"mesonbuild_blas-{__version__}.dist-info/METADATA").decode()
     assert "License-Expression: BSD-3-Clause" in metadata

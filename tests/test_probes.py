@@ -33,10 +33,9 @@ def probe(vendor_name: str, interface: str, link: list[str], cache: Path,
 
 
 def wheel_link(interface: str) -> list[str]:
-    found = installed_wheels(vendors.BY_NAME["scipy-openblas"], interface)
+    found = installed_wheels(vendors.BY_NAME["scipy-openblas"], interface, "linux")
     assert found, f"scipy-openblas wheel for {interface} not installed (pip install '.[openblas]')"
-    wheel, where = found[0]
-    lib = Path(where) / wheel.library
+    lib = Path(found[0].link)
     return [str(lib), f"-Wl,-rpath,{lib.parent}"]
 
 

@@ -23,10 +23,13 @@ from .. import vendors
 from ..probes import Toolchain
 from ..request import Request
 from ..search import Candidate, Host, Note
-from ..wheels import distribution_version, installed_wheels
+from ..testing import FRAMEWORK_DIR_ENV, framework_fixture_dir
+from ..wheels import InstalledWheel, installed_wheels, wheel_dir, wheels_in
 from . import compat
 
 LOG_PREFIX = "mesonbuild-blas:"
+#: machine-file property: ``pip install --target`` directories holding wheels for the host machine
+WHEELDIR_PROPERTY = "blas_wheeldir"
 
 #: C compilers detected for probing projects that have none (per machine, per process)
 _PROBE_COMPILERS: dict[Any, Any] = {}
@@ -78,9 +81,6 @@ class MesonLookups:
         if any(f is None for f in found):
             return None
         return tuple(a for f in found if f for a in f)
-
-    def wheel_installed(self, vendor: vendors.Vendor, interface: str) -> bool:
-        return bool(installed_wheels(vendor, interface))
 
     # ---- pkg-config ----------------------------------------------------------------
     def _pkgconfig(self, pc_names: tuple[str, ...], method: str, label: str) -> Candidate | Note | None:
@@ -191,33 +191,73 @@ class MesonLookups:
             if all(os.path.isfile(p) for p in paths):
                 yield from self._with_variant(self._pkgconfig(paths, method, " + ".join(paths)), variant)
 
-    # ---- wheels in the Python running Meson ----------------------------------------
+    # ---- wheels: the Python running Meson, and directories for the host machine ---------
+    def _builds_for_build_machine(self) -> bool:
+        """Whether the host machine is the machine running Meson (its wheels and sys.prefix fit)."""
+        build = self.env.machines.build
+        return bool(build is not None and (build.system, build.cpu_family) == (self.host.system, self.host.cpu_family))
+
+    def _wheel_dirs(self) -> list[str]:
+        """The machine-file property ``blas_wheeldir``: ``pip install --target`` dirs for the host machine."""
+        value = self.env.properties[self.for_machine].get(WHEELDIR_PROPERTY)
+        dirs = [value] if isinstance(value, str) else value if isinstance(value, list) else None
+        if value is not None and dirs is None:
+            raise DependencyException(
+                f"machine file property {WHEELDIR_PROPERTY} must be an absolute path (a string) or a list of them, "
+                f"not {value!r} (hint: {WHEELDIR_PROPERTY} = '/path/made/by/pip-install-target')")
+        for d in dirs or []:
+            if not isinstance(d, str) or not os.path.isabs(d) or not os.path.isdir(d):
+                raise DependencyException(
+                    f"machine file property {WHEELDIR_PROPERTY}: {d!r} is not an existing absolute directory "
+                    f"(hint: create it with pip install --target DIR --platform <tag> --only-binary=:all: <wheel>)")
+        return list(dirs or [])
+
+    def _host_wheels(self, vendor: vendors.Vendor, interface: str) -> list[InstalledWheel]:
+        found = wheels_in(self._wheel_dirs(), vendor, interface, self.host.system)
+        if self._builds_for_build_machine():
+            found += installed_wheels(vendor, interface, self.host.system)
+        return found
+
+    def wheel_installed(self, vendor: vendors.Vendor, interface: str) -> bool:
+        return bool(self._host_wheels(vendor, interface))
+
     def _wheels(self, vendor: vendors.Vendor, request: Request, method: str) -> Found:
-        """One candidate per installed wheel of the vendor for the interface."""
+        """One candidate per wheel of the vendor for the interface and the host machine: in
+        ``blas_wheeldir`` directories, and in the Python running Meson when it builds for itself."""
         wheels = [w.module for w in vendor.wheels if w.interface == request.interface]
+        native = self._builds_for_build_machine()
+        wheel_dirs = self._wheel_dirs()
         if wheels:
-            yield Note("Python packages " + ", ".join(wheels))
-        for wheel, where in installed_wheels(vendor, request.interface):
-            label = f"Python package {wheel.module}"
-            lib = os.path.join(where, wheel.library)
-            pc_file = os.path.join(where, wheel.pkgconfig) if wheel.pkgconfig else ""
+            where = ([f"{WHEELDIR_PROPERTY} {', '.join(wheel_dirs)}"] if wheel_dirs else []) + (
+                ["the Python running Meson"] if native else [])
+            yield Note(f"Python packages {', '.join(wheels)} in {' and '.join(where)}" if where else
+                       f"Python packages {', '.join(wheels)} (the Python running Meson has them for the build "
+                       f"machine, not this {self.host.cpu_family} {self.host.system} host: name a directory made "
+                       f"with pip install --target DIR --platform <tag> in the machine-file property "
+                       f"{WHEELDIR_PROPERTY})")
+        for hit in self._host_wheels(vendor, request.interface):
+            wheel = hit.wheel
+            label = f"Python package {wheel.module}" + ("" if hit.where == wheel_dir(wheel.module)
+                                                        else f" in {os.path.dirname(hit.where)}")
+            pc_file = os.path.join(hit.where, wheel.pkgconfig) if wheel.pkgconfig else ""
             from_pc = None
             if pc_file and os.path.exists(pc_file):
                 label = f"{label} ({wheel.pkgconfig})"
                 from_pc = self._pkgconfig((pc_file,), method, label)
-            # Link the library file itself, not the .pc's Libs: those hard-code -Wl,-rpath to
-            # wherever the wheel sits now (a temporary directory under build isolation).
+            # Link the library file itself, not the .pc's Libs: Meson gives build-dir programs an
+            # rpath to it and strips that on install, whereas the wheel's .pc hard-codes -Wl,-rpath
+            # to wherever the wheel sits now (a temporary directory under build isolation).  On
+            # Windows it is the import library, next to the DLL (Meson's tests find the DLL there).
             if isinstance(from_pc, Candidate):
-                yield Candidate(method, label, from_pc.compile_args, (lib,),
-                                from_pc.version or distribution_version(wheel.module), handle=from_pc.handle,
-                                from_wheel=True)
+                yield Candidate(method, label, from_pc.compile_args, (hit.link,),
+                                from_pc.version or hit.version, handle=from_pc.handle, from_wheel=True)
             else:
-                yield Candidate(method, label, (f"-I{os.path.join(where, wheel.include)}",), (lib,),
-                                distribution_version(wheel.module), from_wheel=True)
+                yield Candidate(method, label, (f"-I{os.path.join(hit.where, wheel.include)}",), (hit.link,),
+                                hit.version, from_wheel=True)
 
     def _python(self, vendor: vendors.Vendor, request: Request) -> Found:
         yield from self._wheels(vendor, request, "python")
-        if vendor.prefix_pkgconfig:
+        if vendor.prefix_pkgconfig and self._builds_for_build_machine():
             directory = os.path.join(sys.prefix, "lib", "pkgconfig")
             yield Note(f"pkg-config files in {directory}")
             yield from self._pc_files_in(directory, self._pkgconfig_entries(vendor, request), "python")
@@ -250,7 +290,14 @@ class MesonLookups:
                                 tuple(dep.get_link_args()), dep.version or "")
 
     def _framework(self, vendor: vendors.Vendor, request: Request) -> Found:
-        for framework in vendor.frameworks:
+        fixtures = framework_fixture_dir()
+        for framework in vendor.frameworks if fixtures else ():  # test-only switch (testing.py)
+            lib = os.path.join(fixtures, request.interface, f"lib{framework}.so")
+            yield Note(f"framework {framework} (test fixture {lib}, {FRAMEWORK_DIR_ENV})")
+            if os.path.isfile(lib):
+                yield Candidate("framework", f"framework {framework} (test fixture)",
+                                tuple(vendor.framework_args.get(request.interface, ())), (lib,))
+        for framework in vendor.frameworks if not fixtures else ():
             yield Note(f"framework {framework}")
             yield Candidate("framework", f"framework {framework}",
                             tuple(vendor.framework_args.get(request.interface, ())), ("-framework", framework))
@@ -391,4 +438,5 @@ class MesonLookups:
             run_wrapper=tuple(wrapper),
             gnu_ld=not machine.is_darwin() and not machine.is_windows(),
             source_flags=("-x", "c") if compiler.language == "cpp" else (),
+            host_system=machine.system,
         )

@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PROBE_SOURCE = Path(__file__).with_name("blas_probe.c")
-CACHE_FORMAT = 3  #: bump when how a probe is built or what it reports changes
+#: the operating-system layer blas_probe.c includes (POSIX / Win32)
+PLATFORM_HEADER = Path(__file__).with_name("probe_platform.h")
+CACHE_FORMAT = 4  #: bump when how a probe is built or what it reports changes
 #: the "library file" of symbols linked statically into the probe program
 STATIC = "(static)"
 #: environment variables that change which library a program loads: part of the cache key
@@ -60,6 +62,8 @@ class Toolchain:
     #: flags that make the driver compile a .c file as C (``-x c`` for a C++ driver);
     #: used for compiling only, never in front of object files or libraries
     source_flags: tuple[str, ...] = ()
+    #: the host machine's system (Meson's ``host_machine.system()``; "" = like the build machine)
+    host_system: str = ""
 
 
 @dataclass
@@ -151,11 +155,16 @@ def default_cache_dir() -> Path:
     return Path(base) / "mesonbuild-blas" / "probes"
 
 
+def probe_sources_text() -> str:
+    """The probe's C sources, as they are compiled (part of every cache key)."""
+    return PROBE_SOURCE.read_text() + PLATFORM_HEADER.read_text()
+
+
 def cache_key(toolchain: Toolchain, compile_args: list[str], link_args: list[str], stdin: str) -> str:
     h = hashlib.sha256()
     loader_env = [os.environ.get(var, "") for var in LOADER_ENV]
     payload = [CACHE_FORMAT, list(toolchain.cc), toolchain.identity, toolchain.run_wrapper,
-               toolchain.system_lib_dirs, compile_args, link_args, stdin, PROBE_SOURCE.read_text(), loader_env]
+               toolchain.system_lib_dirs, compile_args, link_args, stdin, probe_sources_text(), loader_env]
     h.update(json.dumps(payload).encode())
     return h.hexdigest()[:32]
 
@@ -226,7 +235,7 @@ def _probe_object(toolchain: Toolchain, compile_args: list[str], cache_dir: Path
     """The compiled probe, built once per toolchain and machine flags (cached)."""
     flags = object_flags(compile_args)
     h = hashlib.sha256(json.dumps([list(toolchain.cc), toolchain.identity, flags,
-                                   PROBE_SOURCE.read_text()]).encode()).hexdigest()[:24]
+                                   probe_sources_text()]).encode()).hexdigest()[:24]
     obj = cache_dir / f"blas_probe-{h}.o"
     if obj.is_file():
         return obj
@@ -283,11 +292,15 @@ def run_probe(
     cached = _read_cache(cache_file)
     if cached is not None:
         return cached
+    windows = toolchain.host_system in WINDOWS_SYSTEMS
     with tempfile.TemporaryDirectory(prefix="mesonbuild-blas-probe-") as tmp:
-        exe = os.path.join(tmp, "blas_probe")
+        exe = os.path.join(tmp, "blas_probe.exe" if windows else "blas_probe")
         link_cmd = ["-o", exe]
-        # --export-dynamic: the probe's own xerbla_/LAPACKE_xerbla win over the library's
+        # --export-dynamic (ELF): the probe's own xerbla_/LAPACKE_xerbla win over the library's.
+        # A PE program cannot interpose on a DLL's internal calls: see "xerbla" in blas_probe.c.
         extra = ["-Wl,--no-as-needed", "-Wl,--export-dynamic"] if toolchain.gnu_ld else []
+        if windows:  # the PE linker drops DLL imports nothing references: reference every spelling
+            extra += pe_force_symbols(stdin)
         if toolchain.gnu_ld and any(a.endswith(".a") for a in link_args):
             # static archives only contribute objects something references: reference every
             # spelling the probe looks up, and export them so dlsym() finds them in the program
@@ -306,6 +319,8 @@ def run_probe(
             raise ProbeBuildError(_first_error(build.stderr) or f"compiler exited with {build.returncode}")
         env = dict(os.environ)
         env.update(dict(toolchain.extra_env))
+        if windows:
+            env.update(windows_dll_env(link_args, toolchain.run_wrapper, env))
         token = secrets.token_hex(8)
         limit = question_timeout()
         stdout, stderr, returncode = _run_probe_process(
@@ -315,9 +330,12 @@ def run_probe(
             detail = _first_error(stderr) or (f"killed by {_signal_name(-returncode)}" if returncode < 0
                                               else f"exit status {returncode}")
             raise ProbeBuildError(f"probe did not run to completion: {detail}")
-        # the trusted lines, token removed; symbols linked into the program itself
-        # (static archives) are reported as STATIC
-        output = "".join(f"{line}\n" for line in trusted_lines(stdout, token)).replace(f" {exe}\n", f" {STATIC}\n")
+        # the trusted lines, token removed (Wine's Z:\ file names mapped back); symbols linked
+        # into the program itself (static archives) are reported as STATIC
+        output = "".join(f"{line}\n" for line in trusted_lines(stdout, token))
+        if windows:
+            output = host_paths(output, toolchain.run_wrapper)
+        output = output.replace(f" {exe}\n", f" {STATIC}\n")
         data = parse_output(output)
     if ":timeout" not in output and " timeout:" not in output:
         _write_cache(cache_file, output, data)  # a timeout may be a loaded machine: ask again next time
@@ -397,6 +415,77 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     except OSError:
         proc.kill()
     proc.wait()
+
+
+#: Meson's host_machine.system() values of Windows hosts
+WINDOWS_SYSTEMS = ("windows", "cygwin")
+
+
+def pe_force_symbols(stdin: str) -> list[str]:
+    """GNU ld (MinGW) flags referencing every spelling the probe looks up.
+
+    A PE program imports a DLL only when it references one of its symbols; the
+    probe finds symbols at run time, so without these the candidate's DLL is
+    never loaded.  A name no library defines stays an unused undefined symbol.
+    (MSVC's ``/INCLUDE:`` would fail the link for such names: untested, not used.)
+    """
+    symbols = sorted({parts[2] for line in stdin.splitlines() if len(parts := line.split()) == 3})
+    return [f"-Wl,--undefined={sym}" for sym in symbols]
+
+
+def windows_dll_dirs(link_args: list[str]) -> list[str]:
+    """Where the DLLs of a Windows link line are: Windows has no rpath.
+
+    The directory of each absolute ``.dll`` / import library (``.lib``, ``.dll.a``)
+    and each ``-L`` directory, when it holds DLLs, else its sibling ``bin``
+    directory (MinGW/MSVC installs), as Meson does for its tests.
+    """
+    dirs: list[str] = []
+    for arg in link_args:
+        if arg.startswith("-L") and len(arg) > 2:
+            base = arg[2:]
+        elif os.path.isabs(arg) and arg.lower().endswith((".dll", ".lib", ".dll.a", ".a")):
+            base = os.path.dirname(arg)
+        else:
+            continue
+        for d in (base, os.path.join(os.path.dirname(base), "bin")):
+            if os.path.isdir(d) and any(n.lower().endswith(".dll") for n in os.listdir(d)) and d not in dirs:
+                dirs.append(d)
+                break
+    return dirs
+
+
+def _runs_under_wine(wrapper: tuple[str, ...]) -> bool:
+    return bool(wrapper) and os.path.basename(wrapper[0]).startswith("wine")
+
+
+def windows_dll_env(link_args: list[str], wrapper: tuple[str, ...], env: dict[str, str]) -> dict[str, str]:
+    """Environment for running a Windows probe: its DLL directories on ``PATH``, or ``WINEPATH`` under Wine."""
+    dirs = windows_dll_dirs(link_args)
+    if not dirs:
+        return {}
+    if _runs_under_wine(wrapper):  # Wine maps the Unix root to drive Z:
+        wine = ["Z:" + d.replace("/", "\\") for d in dirs]
+        return {"WINEPATH": ";".join([*wine, *filter(None, env.get("WINEPATH", "").split(";"))])}
+    return {"PATH": os.pathsep.join([*dirs, env.get("PATH", "")])}
+
+
+def host_paths(output: str, wrapper: tuple[str, ...]) -> str:
+    """Trusted probe lines (token removed) with Wine's ``Z:\\...`` file names turned back into
+    this machine's paths: the file of ``S`` lines and of ``L`` (loaded object) lines."""
+    if not _runs_under_wine(wrapper):
+        return output
+    lines = []
+    for line in output.splitlines():
+        parts = line.split(" ", 5)
+        at = 5 if parts[0] == "S" and len(parts) == 6 else 1 if parts[0] == "L" and len(parts) >= 2 else -1
+        if at == 1:
+            parts = line.split(" ", 1)
+        if at >= 0 and parts[at][:3].upper() == "Z:\\":
+            parts[at] = "/" + parts[at][3:].replace("\\", "/")
+            line = " ".join(parts)
+        lines.append(line)
+    return "\n".join(lines) + ("\n" if output.endswith("\n") else "")
 
 
 def link_probe(

@@ -15,11 +15,12 @@
  *   <token> L <file of a shared object loaded into the process>
  *   <token> E done
  *
- * Every call into the library runs isolated (run_isolated: a forked child with
- * its own time limit, whose stdout is /dev/null; it answers through a pipe).  A
- * question whose child dies from a signal is answered "crash:<signal>", one that
- * overruns the limit "timeout:<ms>" (the child is killed), one that ends without
- * answering "noanswer:<exit status>".
+ * Every call into the library runs isolated (run_isolated: a forked child, on
+ * Windows the probe started again for that one question, with its own time
+ * limit and its stdout on the null device; it answers through a pipe).  A
+ * question that dies from a signal is answered "crash:<signal>" (Windows: an
+ * exception, "crash:0x<code>"), one that overruns the limit "timeout:<ms>" (it
+ * is killed), one that ends without answering "noanswer:<exit status>".
  *
  * Byte order: integers passed by reference are written and read through the
  * fint union in memory order, so every test works on big- and little-endian
@@ -30,38 +31,19 @@
  * half; it runs only where the ABI says a callee ignores it (x86-64, AArch64)
  * and answers "?" (unverified) elsewhere.
  *
- * Platform-specific code is confined to three small functions: find_symbol()
- * (dlsym/dladdr), run_isolated() (fork/poll/kill) and list_loaded()
- * (dl_iterate_phdr).
+ * Platform-specific code is confined to probe_platform.h (POSIX and Win32):
+ * probe_find_symbol(), probe_list_loaded(), probe_isolate() and the answer pipe.
  */
 #define _GNU_SOURCE
 #include <complex.h>
-#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#if defined(_WIN32)
-#error "the Windows versions of find_symbol/run_isolated/list_loaded are not written yet"
-#else
-#include <dlfcn.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
-#if defined(__APPLE__)
-#include <mach-o/dyld.h>
-#elif defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__)
-#include <link.h>
-#define HAVE_DL_ITERATE_PHDR 1
-#endif
-#endif
+#include "probe_platform.h" /* symbol lookup, loaded objects, isolation: POSIX and Win32 */
 
 #define MAX_LINES 512
 
@@ -83,7 +65,23 @@ static entry_t entries[MAX_LINES];
 static int n_entries;
 static char token[64] = "-";
 static long limit_ms = 10000;
-static int answer_fd = -1; /* in a child: the pipe to the parent */
+static char input_text[MAX_LINES * 260]; /* stdin as read (a Win32 question re-run reads it again) */
+
+static const char *probe_input_text(void)
+{
+    return input_text;
+}
+
+/* which entry an address came from (-1: none); a Win32 re-run resolves the same entries */
+static int probe_entry_index(const void *sym)
+{
+    for (int i = 0; i < n_entries; i++) {
+        if (sym != NULL && entries[i].addr == sym) {
+            return i;
+        }
+    }
+    return -1;
+}
 
 /* ---- output ------------------------------------------------------------------ */
 
@@ -119,18 +117,8 @@ static void answer(const char *fmt, ...)
         }
     }
     buf[n++] = '\n';
-    if (answer_fd >= 0) {
-        ssize_t off = 0;
-        while (off < n) {
-            ssize_t w = write(answer_fd, buf + off, (size_t)(n - off));
-            if (w <= 0) {
-                if (w < 0 && errno == EINTR) {
-                    continue;
-                }
-                return;
-            }
-            off += w;
-        }
+    if (probe_answering()) {
+        probe_answer_write(buf, (size_t)n);
     } else {
         buf[n - 1] = '\0';
         emit("%s", buf);
@@ -138,11 +126,14 @@ static void answer(const char *fmt, ...)
 }
 
 /* ---- the program's own error handlers ----------------------------------------
- * The reference xerbla_ ends the program (STOP) and LAPACKE_xerbla prints.  The
- * program's definitions win over a shared library's (it is linked with
+ * The reference xerbla_ ends the program (STOP) and LAPACKE_xerbla prints.  On
+ * ELF the program's definitions win over a shared library's (it is linked with
  * --export-dynamic); they are weak so that a static archive that defines them
  * strongly still links.  An argument error then returns to the probe, which
- * sees a wrong or missing answer instead of a silent exit. */
+ * sees a wrong or missing answer instead of a silent exit.
+ * A PE program cannot interpose on a DLL's own calls: on Windows they only
+ * replace a static archive's, and a DLL's xerbla_ that exits ends that one
+ * question without an answer ("noanswer:", read as unverified, never as run). */
 __attribute__((weak)) void xerbla_(const char *name, const void *info, size_t len)
 {
     (void)name;
@@ -156,144 +147,23 @@ __attribute__((weak)) void LAPACKE_xerbla(const char *name, int info)
     (void)info;
 }
 
-/* ---- platform layer ------------------------------------------------------------ */
-
-/* The address of `name` anywhere in the process (NULL when undefined) and the
- * file of the object that defines it ("-" when unknown). */
-static void *find_symbol(const char *name, const char **file)
-{
-    void *addr = dlsym(RTLD_DEFAULT, name);
-    Dl_info dli;
-    *file = "-";
-    if (addr != NULL && dladdr(addr, &dli) != 0 && dli.dli_fname != NULL && dli.dli_fname[0] != '\0') {
-        *file = dli.dli_fname;
-    }
-    return addr;
-}
-
-/* Report every shared object loaded into this process: fn(file) per object. */
-#if defined(HAVE_DL_ITERATE_PHDR)
-static int loaded_cb(struct dl_phdr_info *info, size_t size, void *data)
-{
-    (void)size;
-    if (info->dlpi_name != NULL && info->dlpi_name[0] != '\0') {
-        ((void (*)(const char *))data)(info->dlpi_name);
-    }
-    return 0;
-}
-#endif
-
-static void list_loaded(void (*fn)(const char *file))
-{
-#if defined(HAVE_DL_ITERATE_PHDR)
-    dl_iterate_phdr(loaded_cb, (void *)fn);
-#elif defined(__APPLE__)
-    for (uint32_t i = 0; i < _dyld_image_count(); i++) {
-        const char *name = _dyld_get_image_name(i);
-        if (name != NULL) {
-            fn(name);
-        }
-    }
-#else
-    (void)fn;
-#endif
-}
-
-typedef void (*question_fn)(const char *scheme, void *sym, int width);
-
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Run fn(scheme, sym, width) isolated: in a child process with stdout on
- * /dev/null and at most limit_ms milliseconds.  Its answer lines (answer())
- * are emitted with the token; when it produced none, or died, or overran, the
- * parent emits "R <scheme> <key> crash:<sig>|timeout:<ms>|noanswer:<status>".
- * `got` (may be NULL) receives the answer text. */
+/* Run fn(scheme, sym, width) isolated (probe_isolate, probe_platform.h): stdout
+ * on the null device and at most limit_ms milliseconds.  Its answer lines
+ * (answer()) are emitted with the token; when it produced none, or crashed, or
+ * overran, "R <scheme> <key> crash:<how>|timeout:<ms>|noanswer:<status>" is
+ * emitted.  `got` (may be NULL) receives the answer text. */
 static int run_isolated(const char *scheme, const char *key, question_fn fn, void *sym, int width,
                         char *got, size_t got_len)
 {
-    int pfd[2];
     char buf[8192];
     size_t len = 0;
+    probe_outcome how;
     if (got != NULL && got_len > 0) {
         got[0] = '\0';
     }
-    fflush(stdout);
-    fflush(stderr);
-    if (pipe(pfd) != 0) {
-        emit("R %s %s error:pipe", scheme, key);
+    if (probe_isolate(scheme, key, fn, sym, width, limit_ms, buf, sizeof buf, &len, &how) != 0) {
+        emit("R %s %s error:%s", scheme, key, how.error ? how.error : "isolate");
         return -1;
-    }
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(pfd[0]);
-        close(pfd[1]);
-        emit("R %s %s error:fork", scheme, key);
-        return -1;
-    }
-    if (pid == 0) {
-        close(pfd[0]);
-        answer_fd = pfd[1];
-        int devnull = open("/dev/null", O_WRONLY);
-        if (devnull >= 0) {
-            dup2(devnull, 1);
-            close(devnull);
-        }
-        fn(scheme, sym, width);
-        _exit(0);
-    }
-    close(pfd[1]);
-    long deadline = now_ms() + limit_ms;
-    int timed_out = 0, eof = 0;
-    while (!eof) {
-        long left = deadline - now_ms();
-        if (left <= 0) {
-            timed_out = 1;
-            break;
-        }
-        struct pollfd p = {pfd[0], POLLIN, 0};
-        int r = poll(&p, 1, (int)(left > INT_MAX ? INT_MAX : left));
-        if (r < 0 && errno == EINTR) {
-            continue;
-        }
-        if (r <= 0) {
-            timed_out = r == 0;
-            break;
-        }
-        ssize_t n = read(pfd[0], buf + len, sizeof buf - 1 - len);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0 || len + (size_t)n >= sizeof buf - 1) {
-            len += n > 0 ? (size_t)n : 0;
-            eof = 1;
-        } else {
-            len += (size_t)n;
-        }
-    }
-    close(pfd[0]);
-    int status = 0, reaped = 0;
-    while (!timed_out && !reaped) {
-        pid_t w = waitpid(pid, &status, WNOHANG);
-        if (w == pid) {
-            reaped = 1;
-        } else if (w < 0 && errno != EINTR) {
-            break;
-        } else if (now_ms() >= deadline) {
-            timed_out = 1;
-        } else {
-            struct timespec ts = {0, 1000000};
-            nanosleep(&ts, NULL);
-        }
-    }
-    if (!reaped) {
-        kill(pid, SIGKILL);
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
     }
     buf[len] = '\0';
     /* only complete lines count */
@@ -311,16 +181,16 @@ static int run_isolated(const char *scheme, const char *key, question_fn fn, voi
     if (got != NULL && got_len > 0) {
         snprintf(got, got_len, "%s", buf);
     }
-    if (timed_out) {
+    if (how.timed_out) {
         emit("R %s %s timeout:%ld", scheme, key, limit_ms);
         return -1;
     }
-    if (reaped && WIFSIGNALED(status)) {
-        emit("R %s %s crash:%d", scheme, key, WTERMSIG(status));
+    if (how.crashed) {
+        emit("R %s %s crash:%s", scheme, key, how.how);
         return -1;
     }
     if (buf[0] == '\0') {
-        emit("R %s %s noanswer:%d", scheme, key, reaped && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        emit("R %s %s noanswer:%d", scheme, key, how.exited ? how.status : -1);
         return -1;
     }
     return 0;
@@ -379,7 +249,7 @@ static int64_t element(const unsigned char *slots, int width, int i)
     return v;
 }
 
-static int near(double got, double want)
+static int close_to(double got, double want)
 {
     return got > want - 1e-7 && got < want + 1e-7;
 }
@@ -564,7 +434,7 @@ static void dgemm_test(const char *scheme, void *sym, int width)
                    b, fi(&ldb, width, 2), &beta, c, fi(&ldc, width, 2), 1, 1);
     int ok = c[0] == 23 && c[1] == 34 && c[2] == 31 && c[3] == 46;
     answer("R %s dgemm %s", scheme, ok ? "ok" : "wrong");
-    list_loaded(report_loaded); /* threading runtimes some libraries load on first use */
+    probe_list_loaded(report_loaded); /* threading runtimes some libraries load on first use */
 }
 
 typedef void (*cblas_dgemm_t)(int, int, int, cint, cint, cint, double, const double *, cint, const double *, cint,
@@ -583,7 +453,7 @@ static void cblas_dgemm_test(const char *scheme, void *sym, int width)
 /* [2 1; 1 3] x = [3; 5]  ->  x = [0.8; 1.4], pivots [1, 2] */
 static int dgesv_ok(const double *b, const unsigned char *ipiv, int width, long long info)
 {
-    return info == 0 && near(b[0], 0.8) && near(b[1], 1.4) && element(ipiv, width, 0) == 1 &&
+    return info == 0 && close_to(b[0], 0.8) && close_to(b[1], 1.4) && element(ipiv, width, 0) == 1 &&
            element(ipiv, width, 1) == 2;
 }
 
@@ -736,34 +606,94 @@ static void probe_scheme(const char *scheme)
     run_isolated(scheme, "info", info_child, NULL, w, NULL, 0);
 }
 
+/* Every isolated question by key: how a Win32 re-run ("--question <key> ...") finds it. */
+static const struct {
+    const char *key;
+    question_fn fn;
+} questions[] = {
+    {"int_width", width_fortran}, {"cblas_int_width", width_cblas}, {"ilaver", ilaver_test},
+    {"dgemm", dgemm_test}, {"sdot_float", sdot_float}, {"sdot_double", sdot_double},
+    {"cdotc_registers", cdotc_registers}, {"cdotc_hidden", cdotc_hidden}, {"dgesv", dgesv_test},
+    {"cblas_dgemm", cblas_dgemm_test}, {"lapacke_dgesv", lapacke_dgesv_test}, {"info", info_child},
+};
+
 static void emit_loaded(const char *file)
 {
     emit("L %s", file);
 }
 
-int main(void)
+/* The first line "T <token> <ms>", then the entries; kept in input_text. */
+static void read_input(FILE *in)
 {
     char line[512];
-    if (fgets(line, sizeof line, stdin) != NULL) {
-        long ms = 0;
-        if (sscanf(line, "T %63s %ld", token, &ms) == 2 && ms > 0) {
-            limit_ms = ms;
+    size_t used = 0;
+    int first = 1;
+    while (n_entries < MAX_LINES && fgets(line, sizeof line, in) != NULL) {
+        size_t len = strlen(line);
+        if (used + len < sizeof input_text) {
+            memcpy(input_text + used, line, len + 1);
+            used += len;
         }
-    }
-    while (n_entries < MAX_LINES && fgets(line, sizeof line, stdin) != NULL) {
+        if (first) {
+            first = 0;
+            long ms = 0;
+            if (sscanf(line, "T %63s %ld", token, &ms) == 2) {
+                if (ms > 0) {
+                    limit_ms = ms;
+                }
+                continue;
+            }
+        }
         entry_t *e = &entries[n_entries];
         if (sscanf(line, "%63s %63s %127s", e->scheme, e->role, e->symbol) == 3) {
             n_entries++;
         }
     }
+}
+
+/* A re-run for one isolated question (Win32):
+ * --question <key> <scheme> <width> <entry> <answer channel> <input file> */
+static int question_main(int argc, char **argv)
+{
+    if (argc != 8) {
+        return 2;
+    }
+    probe_question_setup(argv[6]);
+    FILE *in = fopen(argv[7], "r");
+    if (in == NULL) {
+        return 2;
+    }
+    read_input(in);
+    fclose(in);
+    for (int i = 0; i < n_entries; i++) {
+        const char *file;
+        entries[i].addr = probe_find_symbol(entries[i].symbol, &file);
+    }
+    int entry = atoi(argv[5]);
+    void *sym = entry >= 0 && entry < n_entries ? entries[entry].addr : NULL;
+    for (size_t i = 0; i < sizeof questions / sizeof questions[0]; i++) {
+        if (strcmp(questions[i].key, argv[2]) == 0) {
+            questions[i].fn(argv[3], sym, atoi(argv[4]));
+            probe_question_exit();
+        }
+    }
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "--question") == 0) {
+        return question_main(argc, argv);
+    }
+    read_input(stdin);
     /* from here on stdout carries only token lines written by emit() */
     for (int i = 0; i < n_entries; i++) {
         const char *file;
-        entries[i].addr = find_symbol(entries[i].symbol, &file);
+        entries[i].addr = probe_find_symbol(entries[i].symbol, &file);
         emit("S %s %s %s %d %s", entries[i].scheme, entries[i].role, entries[i].symbol, entries[i].addr != NULL,
              file);
     }
-    list_loaded(emit_loaded);
+    probe_list_loaded(emit_loaded);
     /* schemes in first-seen order */
     for (int i = 0; i < n_entries; i++) {
         int seen = 0;

@@ -77,8 +77,8 @@ def describe(outcome: str | None) -> str:
         seconds = int(detail) / 1000 if detail.isdigit() else 0
         return (f"did not return within {seconds:g} s (killed; raise {TIMEOUT_ENV} if the library is only "
                 f"slow)")
-    if kind == "crash":
-        return f"crashed (signal {detail})"
+    if kind == "crash":  # a signal number (POSIX) or an exception code 0x... (Windows)
+        return f"crashed (exception {detail})" if detail.startswith("0x") else f"crashed (signal {detail})"
     if kind == "noanswer":
         return f"ended the probe without an answer (exit status {detail})"
     if kind == "error":
