@@ -22,7 +22,7 @@ from platforms import AARCH64, S390X, WIN64, Target, host_wheel_dir, stop_wine, 
 from test_projects import expected_c_output
 
 from mesonbuild_blas import vendors
-from mesonbuild_blas.probes import Toolchain, run_probe
+from mesonbuild_blas.probes import ProbeData, Toolchain, run_probe
 from mesonbuild_blas.probes.interpret import interpret, probe_input
 from mesonbuild_blas.result import BlasInfo
 
@@ -243,22 +243,28 @@ __declspec(dllexport) float cdotc_(void) { volatile int *p = 0; return (float)*p
 """
 
 
-def test_windows_probe_survives_a_crash(tmp_path: Path, wine: dict[str, str]) -> None:
-    """Win32 crash isolation: a crashing question (re-run of the probe) is reported, the probe completes."""
-    (tmp_path / "crash.c").write_text(CRASHING_DLL)
-    dll = tmp_path / "libcrash.dll"
-    subprocess.run([f"{WIN64.triplet}-gcc", "-shared", "-O1", "-o", str(dll), str(tmp_path / "crash.c"),
-                    f"-Wl,--out-implib,{tmp_path / 'libcrash.dll.a'}"], check=True, capture_output=True)
+def _probe_mingw_dll(tmp_path: Path, name: str, source: str) -> tuple[Path, ProbeData]:
+    """Build ``source`` as lib<name>.dll with MinGW and run the probe (netlib's LP64 spellings) under Wine."""
+    (tmp_path / f"{name}.c").write_text(source)
+    dll = tmp_path / f"lib{name}.dll"
+    subprocess.run([f"{WIN64.triplet}-gcc", "-shared", "-O1", "-o", str(dll), str(tmp_path / f"{name}.c"),
+                    f"-Wl,--out-implib,{tmp_path / f'lib{name}.dll.a'}"], check=True, capture_output=True)
     toolchain = Toolchain(cc=(f"{WIN64.triplet}-gcc",), identity="mingw-test", run_wrapper=WIN64.wrapper,
                           gnu_ld=False, host_system="windows")
     vendor = vendors.BY_NAME["netlib"]
-    schemes = vendor.schemes("lp64")
-    data = run_probe(toolchain, [], [f"-L{tmp_path}", "-lcrash"], probe_input(vendor, schemes),
+    data = run_probe(toolchain, [], [f"-L{tmp_path}", f"-l{name}"], probe_input(vendor, vendor.schemes("lp64")),
                      cache_dir=tmp_path / "cache")
+    return dll, data
+
+
+def test_windows_probe_survives_a_crash(tmp_path: Path, wine: dict[str, str]) -> None:
+    """Win32 crash isolation: a crashing question (re-run of the probe) is reported, the probe completes."""
+    dll, data = _probe_mingw_dll(tmp_path, "crash", CRASHING_DLL)
     assert data.complete
     assert data.result("s0", "cdotc_registers") == "crash:0xc0000005", data.results
     assert data.file_of("s0", "dgemm") == str(dll)  # Wine's Z:\ path mapped back
-    info = interpret(vendor, "lp64", frozenset(), schemes, data, method="system")
+    vendor = vendors.BY_NAME["netlib"]
+    info = interpret(vendor, "lp64", frozenset(), vendor.schemes("lp64"), data, method="system")
     assert isinstance(info, BlasInfo), info
     assert (info.int_size, info.verified_by, info.fortran_abi) == (4, "run", "unverified")
 
@@ -305,16 +311,7 @@ def test_windows_probe_time_limit_token_and_own_xerbla(tmp_path: Path, wine: dic
     per-question limit, printed lines cannot forge answers, and a DLL's own exiting xerbla_
     (a PE program cannot interpose on it) makes LAPACK unverified, not run."""
     monkeypatch.setenv("MESONBUILD_BLAS_PROBE_TIMEOUT", "3")
-    (tmp_path / "hostile.c").write_text(HOSTILE_DLL)
-    dll = tmp_path / "libhostile.dll"
-    subprocess.run([f"{WIN64.triplet}-gcc", "-shared", "-O1", "-o", str(dll), str(tmp_path / "hostile.c"),
-                    f"-Wl,--out-implib,{tmp_path / 'libhostile.dll.a'}"], check=True, capture_output=True)
-    toolchain = Toolchain(cc=(f"{WIN64.triplet}-gcc",), identity="mingw-test", run_wrapper=WIN64.wrapper,
-                          gnu_ld=False, host_system="windows")
-    vendor = vendors.BY_NAME["netlib"]
-    schemes = vendor.schemes("lp64")
-    data = run_probe(toolchain, [], [f"-L{tmp_path}", "-lhostile"], probe_input(vendor, schemes),
-                     cache_dir=tmp_path / "cache")
+    dll, data = _probe_mingw_dll(tmp_path, "hostile", HOSTILE_DLL)
     assert data.complete
     got = data.results["s0"]
     assert (got["int_width"], got["dgemm"]) == ("4", "ok"), got  # the forged lines carry no token
@@ -322,7 +319,8 @@ def test_windows_probe_time_limit_token_and_own_xerbla(tmp_path: Path, wine: dic
     assert got["dgesv"] == "noanswer:0", got
     assert str(dll) in data.loaded  # the loaded-module list, Wine's Z:\ path mapped back
     assert not any(f.endswith("blas_probe.exe") for f in data.loaded)
-    info = interpret(vendor, "lp64", frozenset(), schemes, data, method="system")
+    vendor = vendors.BY_NAME["netlib"]
+    info = interpret(vendor, "lp64", frozenset(), vendor.schemes("lp64"), data, method="system")
     assert isinstance(info, BlasInfo), info
     assert (info.int_size, info.verified_by, info.lapack, info.lapack_verified_by) == (4, "run", True, "unverified")
     assert "lapack unverified: dgesv_ ended the probe without an answer (exit status 0)" in info.notes
