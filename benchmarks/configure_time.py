@@ -13,12 +13,17 @@ median of the pairwise ratios:
 * ``warm``: ``setup`` of a fresh build dir with the probe cache kept;
 * ``reconfigure``: ``setup --reconfigure`` of an existing build dir.
 
+The plugin is byte-compiled first, as pip leaves an installed wheel (an
+editable install under ``PYTHONDONTWRITEBYTECODE=1`` would otherwise compile its
+sources on every run, while Meson's modules were compiled at install time).
+
     python benchmarks/configure_time.py [--pairs N] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -68,6 +73,12 @@ def main() -> int:
     parser.add_argument("--pairs", type=int, default=7)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    # As pip leaves an installed wheel: byte-compiled. An editable install under
+    # PYTHONDONTWRITEBYTECODE=1 would compile the plugin's sources on every run
+    # (Meson's own modules were compiled when pip installed them).
+    import mesonbuild_blas
+
+    compileall.compile_dir(os.path.dirname(mesonbuild_blas.__file__), quiet=1)
     samples: dict[str, dict[str, list[float]]] = {k: {"stock": [], "plugin": []}
                                                   for k in ("cold", "warm", "reconfigure")}
     with tempfile.TemporaryDirectory(prefix="mesonbuild-blas-cost-") as tmp:

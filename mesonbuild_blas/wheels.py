@@ -8,7 +8,6 @@ Which files a wheel has on which system is vendor data (``vendors.Wheel``).
 
 from __future__ import annotations
 
-import importlib.metadata
 import importlib.util
 import os
 import re
@@ -93,9 +92,11 @@ def target_version(directory: str, module: str) -> str:
 
 def distribution_version(module: str) -> str:
     """The installed distribution's version of an import name ('' if unknown)."""
+    from importlib import metadata  # not at import time: it costs every meson-blas run ~10 ms
+
     for name in (module, module.replace("_", "-")):
         try:
-            return importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
             continue
     return ""

@@ -215,3 +215,24 @@ def test_threading_from_a_loaded_runtime(tmp_path: Path) -> None:
     info = interpret(vendor, "lp64", frozenset(), schemes, data, method="test", link_threading="sequential")
     assert isinstance(info, BlasInfo), info
     assert (info.threading, info.threading_source) == ("sequential", "name")
+
+
+def test_compiler_dirs_are_remembered_per_compiler_identity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mesonbuild_blas.probes import executable_identity, remembered_dirs
+
+    calls: list[str] = []
+
+    def ask(answer: str) -> list[str]:
+        calls.append(answer)
+        return [answer]
+
+    key: list[object] = [["cc"], "gcc", "12.2.0", *executable_identity("cc")]
+    assert remembered_dirs(key, lambda: ask("/a"), tmp_path) == ["/a"]
+    assert remembered_dirs(key, lambda: ask("/b"), tmp_path) == ["/a"]  # remembered
+    assert remembered_dirs([*key, "13.1.0"], lambda: ask("/c"), tmp_path) == ["/c"]  # another compiler
+    monkeypatch.setenv("LIBRARY_PATH", "/opt/lib")
+    assert remembered_dirs(key, lambda: ask("/d"), tmp_path) == ["/d"]  # LIBRARY_PATH is part of the key
+    for f in (tmp_path / "compilers").iterdir():
+        f.write_text("{torn")
+    assert remembered_dirs(key, lambda: ask("/e"), tmp_path) == ["/e"]  # a torn entry is asked again
+    assert calls == ["/a", "/c", "/d", "/e"]

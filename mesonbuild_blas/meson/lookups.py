@@ -20,7 +20,7 @@ from mesonbuild import mlog
 from mesonbuild.dependencies.base import DependencyException
 
 from .. import vendors
-from ..probes import Toolchain
+from ..probes import Toolchain, executable_identity, remembered_dirs
 from ..request import Request
 from ..search import Candidate, Host, Note
 from ..testing import FRAMEWORK_DIR_ENV, framework_fixture_dir
@@ -387,17 +387,24 @@ class MesonLookups:
 
     # ---- the toolchain the probes use ------------------------------------------------
     def default_lib_dirs(self) -> list[str]:
+        """The compiler's library search dirs (remembered across configures: asking costs a process)."""
         compiler = self.c_compiler()
         if compiler is None:
             return []
-        try:
-            if compat.COMPILER_TAKES_ENV:
-                dirs = compiler.get_library_dirs(self.env)
-            else:
-                dirs = compiler.get_library_dirs()
-        except Exception:  # compilers without a search-dirs query
-            return []
-        return [os.path.realpath(d) for d in dirs]
+
+        def ask() -> list[str]:
+            try:
+                if compat.COMPILER_TAKES_ENV:
+                    dirs = compiler.get_library_dirs(self.env)
+                else:
+                    dirs = compiler.get_library_dirs()
+            except Exception:  # compilers without a search-dirs query
+                return []
+            return [os.path.realpath(d) for d in dirs]
+
+        exelist = list(compiler.get_exelist())
+        key: list[object] = [exelist, compiler.get_id(), compiler.version, *executable_identity(exelist[0])]
+        return remembered_dirs(key, ask)
 
     def c_compiler(self) -> Any:
         """The project's C (or C++) compiler; else one detected just for the probes."""

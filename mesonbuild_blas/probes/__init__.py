@@ -18,6 +18,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,6 +154,47 @@ def default_cache_dir() -> Path:
         return Path(env)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "mesonbuild-blas" / "probes"
+
+
+def remembered_dirs(key: list[object], compute: Callable[[], list[str]], cache_dir: Path | None = None) -> list[str]:
+    """``compute()`` (a compiler's library search dirs), remembered across processes.
+
+    Asking the compiler costs a process per configure; the answer depends only
+    on the compiler (``key`` names its command, version and executable file)
+    and ``LIBRARY_PATH``, which are part of the key.
+    """
+    digest = hashlib.sha256(json.dumps([*key, os.environ.get("LIBRARY_PATH", "")], default=str).encode())
+    path = (cache_dir or default_cache_dir()) / "compilers" / f"{digest.hexdigest()[:24]}.json"
+    try:
+        dirs = json.loads(path.read_text())
+        if isinstance(dirs, list) and all(isinstance(d, str) for d in dirs):
+            return dirs
+    except (OSError, ValueError):
+        pass
+    dirs = compute()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w") as f:
+            json.dump(dirs, f)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # the cache is an optimisation only
+    return dirs
+
+
+def executable_identity(command: str) -> list[object]:
+    """The file a command runs and its size and mtime (a reinstalled compiler is another key)."""
+    found = shutil.which(command)
+    if found is None:
+        return [command]
+    real = os.path.realpath(found)
+    try:
+        st = os.stat(real)
+    except OSError:
+        return [real]
+    return [real, st.st_size, st.st_mtime_ns]
 
 
 def probe_sources_text() -> str:
