@@ -3,8 +3,8 @@
 #   - Linux aarch64 and s390x: Debian multiarch BLAS packages, cross gcc/gfortran,
 #     pkgconf for the host (gives <triplet>-pkg-config) and qemu-user as exe_wrapper;
 #   - Windows x86-64: mingw-w64 gcc/g++/gfortran and Wine (64-bit).
-# Idempotent; needs root (or sudo). The Windows wheels are not packages: the tests
-# fetch them with pip (ci/fetch-win-wheels.sh).
+# Idempotent; needs root (or sudo). The Windows and aarch64 wheels are not packages:
+# the tests fetch them with pip (tests/platforms.py, cached in ~/.cache/mesonbuild-blas-tests).
 # ppc64el is deliberately absent: its index has failed the mirror's size check, and a
 # failing foreign index must not stop CI (apt-get update's exit status is tolerated;
 # a package that is really missing still fails the install).
@@ -36,11 +36,9 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
-added=0
 for a in "${ARCHES[@]}"; do
   if ! dpkg --print-foreign-architectures | grep -qx "$a"; then
     $SUDO dpkg --add-architecture "$a"
-    added=1
   fi
 done
 echo "install-cross: installing ${missing[*]}"
@@ -48,4 +46,3 @@ if ! $SUDO apt-get update -qq; then
   echo "install-cross: apt-get update reported a failing index (tolerated; a missing package still fails below)" >&2
 fi
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-: "$added"
