@@ -24,5 +24,5 @@ if [ "$(id -u)" -ne 0 ]; then
   SUDO="sudo"
 fi
 echo "install-zoo: installing ${missing[*]}"
-$SUDO apt-get update -qq
+$SUDO apt-get update -qq || echo "install-zoo: apt-get update reported a failing index (tolerated; a missing package still fails below)" >&2
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
