@@ -34,7 +34,8 @@ WHEELDIR_PROPERTY = "blas_wheeldir"
 #: C compilers detected for probing projects that have none (per machine, per process)
 _PROBE_COMPILERS: dict[Any, Any] = {}
 
-Found = Iterator[Candidate | Note]
+#: what a lookup yields: candidates, and notes on what it looked at or could not use
+LookupItems = Iterator[Candidate | Note]
 
 
 def lookup_kwargs(kwargs: Any) -> dict[str, Any]:
@@ -61,7 +62,7 @@ class MesonLookups:
         self._bad_roots: set[tuple[str, str]] = set()
 
     # ---- what the search asks ----------------------------------------------------
-    def candidates(self, method: str, vendor: vendors.Vendor, request: Request) -> Found:
+    def candidates(self, method: str, vendor: vendors.Vendor, request: Request) -> LookupItems:
         lookups = {
             "python": self._python,
             "pkg-config": self._pkgconfig_lookup,
@@ -136,13 +137,13 @@ class MesonLookups:
         except Exception:  # treat an unusable pkg-config like a missing one
             return True
 
-    def _with_variant(self, found: Candidate | Note | None, variant: vendors.Threading | None) -> Found:
+    def _with_variant(self, found: Candidate | Note | None, variant: vendors.Threading | None) -> LookupItems:
         if isinstance(found, Candidate) and variant is not None:
             yield dataclasses.replace(found, threading=variant.layer)
         elif found is not None:
             yield found
 
-    def _pkgconfig_lookup(self, vendor: vendors.Vendor, request: Request) -> Found:
+    def _pkgconfig_lookup(self, vendor: vendors.Vendor, request: Request) -> LookupItems:
         entries = self._pkgconfig_entries(vendor, request)
         if not entries:
             return
@@ -176,7 +177,7 @@ class MesonLookups:
         dirs += [d for d in os.environ.get("PKG_CONFIG_PATH", "").split(os.pathsep) if d]
         return list(dict.fromkeys(os.path.realpath(d) for d in dirs if os.path.isdir(d)))
 
-    def _shadowed(self, names: tuple[str, ...], variant: vendors.Threading | None) -> Found:
+    def _shadowed(self, names: tuple[str, ...], variant: vendors.Threading | None) -> LookupItems:
         """Same-named .pc files that pkg-config's first match hides (both scipy-openblas wheels'
         files are called scipy-openblas.pc): each one later on the path, by its full path."""
         if len(names) != 1:
@@ -185,7 +186,7 @@ class MesonLookups:
         for path in files[1:]:
             yield from self._with_variant(self._pkgconfig((path,), "pkg-config", f"pkg-config {path}"), variant)
 
-    def _pc_files_in(self, directory: str, entries: list[tuple[tuple[str, ...], Any]], method: str) -> Found:
+    def _pc_files_in(self, directory: str, entries: list[tuple[tuple[str, ...], Any]], method: str) -> LookupItems:
         for names, variant in entries:
             paths = tuple(os.path.join(directory, f"{n}.pc") for n in names)
             if all(os.path.isfile(p) for p in paths):
@@ -221,7 +222,7 @@ class MesonLookups:
     def wheel_installed(self, vendor: vendors.Vendor, interface: str) -> bool:
         return bool(self._host_wheels(vendor, interface))
 
-    def _wheels(self, vendor: vendors.Vendor, request: Request, method: str) -> Found:
+    def _wheels(self, vendor: vendors.Vendor, request: Request, method: str) -> LookupItems:
         """One candidate per wheel of the vendor for the interface and the host machine: in
         ``blas_wheeldir`` directories, and in the Python running Meson when it builds for itself."""
         wheels = [w.module for w in vendor.wheels if w.interface == request.interface]
@@ -255,7 +256,7 @@ class MesonLookups:
                 yield Candidate(method, label, (f"-I{os.path.join(hit.where, wheel.include)}",), (hit.link,),
                                 hit.version, from_wheel=True)
 
-    def _python(self, vendor: vendors.Vendor, request: Request) -> Found:
+    def _python(self, vendor: vendors.Vendor, request: Request) -> LookupItems:
         yield from self._wheels(vendor, request, "python")
         if vendor.prefix_pkgconfig and self._builds_for_build_machine():
             directory = os.path.join(sys.prefix, "lib", "pkgconfig")
@@ -263,7 +264,7 @@ class MesonLookups:
             yield from self._pc_files_in(directory, self._pkgconfig_entries(vendor, request), "python")
 
     # ---- CMake, frameworks -----------------------------------------------------------
-    def _cmake(self, vendor: vendors.Vendor, request: Request) -> Found:
+    def _cmake(self, vendor: vendors.Vendor, request: Request) -> LookupItems:
         packages = vendor.cmake.get(request.interface, ())
         if not packages:
             return
@@ -289,7 +290,7 @@ class MesonLookups:
                 yield Candidate("cmake", f"CMake {package}", tuple(dep.get_compile_args()),
                                 tuple(dep.get_link_args()), dep.version or "")
 
-    def _framework(self, vendor: vendors.Vendor, request: Request) -> Found:
+    def _framework(self, vendor: vendors.Vendor, request: Request) -> LookupItems:
         fixtures = framework_fixture_dir()
         for framework in vendor.frameworks if fixtures else ():  # test-only switch (testing.py)
             lib = os.path.join(fixtures, request.interface, f"lib{framework}.so")
@@ -308,7 +309,7 @@ class MesonLookups:
         return [d for base in self.default_lib_dirs() for sub in vendor.system_subdirs.get(interface, ())
                 if os.path.isdir(d := os.path.join(base, sub))]
 
-    def _system(self, vendor: vendors.Vendor, request: Request) -> Found:
+    def _system(self, vendor: vendors.Vendor, request: Request) -> LookupItems:
         libsets = vendor.system.get(request.interface, ())
         compiler = self.c_compiler()
         if not libsets or compiler is None:
