@@ -35,7 +35,9 @@
  * probe_find_symbol(), probe_list_loaded(), probe_isolate() and the answer pipe.
  */
 #define _GNU_SOURCE
+#ifndef _MSC_VER
 #include <complex.h>
+#endif
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -134,14 +136,21 @@ static void answer(const char *fmt, ...)
  * A PE program cannot interpose on a DLL's own calls: on Windows they only
  * replace a static archive's, and a DLL's xerbla_ that exits ends that one
  * question without an answer ("noanswer:", read as unverified, never as run). */
-__attribute__((weak)) void xerbla_(const char *name, const void *info, size_t len)
+#ifdef _MSC_VER
+/* MSVC has no weak symbols.  A normal definition does there what the weak one
+ * does on MinGW: PE does not interpose on a DLL's calls anyway (untested). */
+#define PROBE_WEAK
+#else
+#define PROBE_WEAK __attribute__((weak))
+#endif
+PROBE_WEAK void xerbla_(const char *name, const void *info, size_t len)
 {
     (void)name;
     (void)info;
     (void)len;
 }
 
-__attribute__((weak)) void LAPACKE_xerbla(const char *name, int info)
+PROBE_WEAK void LAPACKE_xerbla(const char *name, int info)
 {
     (void)name;
     (void)info;
@@ -393,26 +402,43 @@ static void sdot_double(const char *scheme, void *sym, int width)
 }
 
 /* ---- complex-return convention: cdotc_ in registers or via hidden arg ---- */
-typedef float _Complex (*cdotc_reg_t)(void *, float _Complex *, void *, float _Complex *, void *);
-typedef void (*cdotc_hid_t)(float _Complex *, void *, float _Complex *, void *, float _Complex *, void *);
+#ifdef _MSC_VER
+/* MSVC's C has no float _Complex.  A struct of two floats has the same layout,
+ * and Windows x64 returns it (8 bytes) in RAX, where MinGW gcc returns a
+ * float _Complex and gfortran a complex(4): the same two conventions are asked
+ * (untested with MSVC: see docs/vendors.md, "Platforms"). */
+typedef struct { float re, im; } cfloat;
+#define CF(re, im) {re, im}
+#define CF_ZERO {0.0f, 0.0f}
+#define CF_RE(z) ((z).re)
+#define CF_IM(z) ((z).im)
+#else
+typedef float _Complex cfloat;
+#define CF(re, im) ((re) + (im) * I)
+#define CF_ZERO 0.0f
+#define CF_RE(z) crealf(z)
+#define CF_IM(z) cimagf(z)
+#endif
+typedef cfloat (*cdotc_reg_t)(void *, cfloat *, void *, cfloat *, void *);
+typedef void (*cdotc_hid_t)(cfloat *, void *, cfloat *, void *, cfloat *, void *);
 
 static void cdotc_registers(const char *scheme, void *sym, int width)
 {
-    float _Complex x[2] = {1.0f + 2.0f * I, 3.0f + 4.0f * I};
-    float _Complex y[2] = {5.0f + 6.0f * I, 7.0f + 8.0f * I};
+    cfloat x[2] = {CF(1.0f, 2.0f), CF(3.0f, 4.0f)};
+    cfloat y[2] = {CF(5.0f, 6.0f), CF(7.0f, 8.0f)};
     fint n, inc;
-    float _Complex r = ((cdotc_reg_t)sym)(fi(&n, width, 2), x, fi(&inc, width, 1), y, &inc);
-    answer("R %s cdotc_registers %.9g %.9g", scheme, (double)crealf(r), (double)cimagf(r));
+    cfloat r = ((cdotc_reg_t)sym)(fi(&n, width, 2), x, fi(&inc, width, 1), y, &inc);
+    answer("R %s cdotc_registers %.9g %.9g", scheme, (double)CF_RE(r), (double)CF_IM(r));
 }
 
 static void cdotc_hidden(const char *scheme, void *sym, int width)
 {
-    float _Complex x[2] = {1.0f + 2.0f * I, 3.0f + 4.0f * I};
-    float _Complex y[2] = {5.0f + 6.0f * I, 7.0f + 8.0f * I};
-    float _Complex r = 0.0f;
+    cfloat x[2] = {CF(1.0f, 2.0f), CF(3.0f, 4.0f)};
+    cfloat y[2] = {CF(5.0f, 6.0f), CF(7.0f, 8.0f)};
+    cfloat r = CF_ZERO;
     fint n, inc;
     ((cdotc_hid_t)sym)(&r, fi(&n, width, 2), x, fi(&inc, width, 1), y, &inc);
-    answer("R %s cdotc_hidden %.9g %.9g", scheme, (double)crealf(r), (double)cimagf(r));
+    answer("R %s cdotc_hidden %.9g %.9g", scheme, (double)CF_RE(r), (double)CF_IM(r));
 }
 
 /* ---- results of tiny calls ------------------------------------------------------- */
