@@ -14,7 +14,7 @@ import dataclasses
 import os
 import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 from mesonbuild import mlog
 from mesonbuild.dependencies.base import DependencyException
@@ -438,6 +438,8 @@ class MesonLookups:
             else:
                 can_run = False
         machine = self.env.machines[self.for_machine]
+        # "msvc" for cl and clang-cl (written, untested: docs/vendors.md), "gcc" for the rest
+        syntax: Literal["gcc", "msvc"] = "msvc" if compiler.get_argument_syntax() == "msvc" else "gcc"
         return Toolchain(
             cc=tuple(compiler.get_exelist()),
             system_lib_dirs=tuple(self.default_lib_dirs()),
@@ -445,6 +447,8 @@ class MesonLookups:
             can_run=can_run,
             run_wrapper=tuple(wrapper),
             gnu_ld=not machine.is_darwin() and not machine.is_windows(),
-            source_flags=("-x", "c") if compiler.language == "cpp" else (),
+            # cl compiles a .c file as C even in a C++ project's driver
+            source_flags=("-x", "c") if compiler.language == "cpp" and syntax == "gcc" else (),
             host_system=machine.system,
+            argument_syntax=syntax,
         )

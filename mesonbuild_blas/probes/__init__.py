@@ -22,6 +22,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .commands import (
+    ArgumentSyntax,
+    compile_command,
+    link_command,
+    msvc_forced_symbols,
+    msvc_library_files,
+    msvc_link_inputs,
+)
+from .commands import object_flags as _object_flags
+from .pe_exports import ExportsError, exported_names
+
 PROBE_SOURCE = Path(__file__).with_name("blas_probe.c")
 #: the operating-system layer blas_probe.c includes (POSIX / Win32)
 PLATFORM_HEADER = Path(__file__).with_name("probe_platform.h")
@@ -65,6 +76,9 @@ class Toolchain:
     source_flags: tuple[str, ...] = ()
     #: the host machine's system (Meson's ``host_machine.system()``; "" = like the build machine)
     host_system: str = ""
+    #: the driver's argument syntax (Meson's ``compiler.get_argument_syntax()``): "gcc" (gcc, clang,
+    #: MinGW) or "msvc" (cl, clang-cl: written, untested; see docs/vendors.md, "Platforms")
+    argument_syntax: ArgumentSyntax = "gcc"
 
 
 @dataclass
@@ -252,43 +266,33 @@ def compiler_library_dirs(cc: tuple[str, ...]) -> tuple[str, ...]:
     return ()
 
 
-def object_flags(compile_args: list[str]) -> list[str]:
+def object_flags(compile_args: list[str], syntax: ArgumentSyntax = "gcc") -> list[str]:
     """The compile flags that can matter to the probe object.
 
     The probe includes no BLAS header, so include dirs and macros cannot change
     it; machine flags (``-m64``, ``-pthread``, ...) can.
     """
-    out: list[str] = []
-    skip = False
-    for arg in compile_args:
-        if skip:
-            skip = False
-            continue
-        if arg in ("-I", "-D", "-isystem", "-idirafter"):
-            skip = True
-            continue
-        if not arg.startswith(("-I", "-D", "-isystem", "-idirafter")):
-            out.append(arg)
-    return out
+    return _object_flags(compile_args, syntax)
 
 
 def _probe_object(toolchain: Toolchain, compile_args: list[str], cache_dir: Path, tmp: str,
                   timeout: float) -> Path:
     """The compiled probe, built once per toolchain and machine flags (cached)."""
-    flags = object_flags(compile_args)
+    flags = object_flags(compile_args, toolchain.argument_syntax)
     h = hashlib.sha256(json.dumps([list(toolchain.cc), toolchain.identity, flags,
                                    probe_sources_text()]).encode()).hexdigest()[:24]
-    obj = cache_dir / f"blas_probe-{h}.o"
+    suffix = ".obj" if toolchain.argument_syntax == "msvc" else ".o"
+    obj = cache_dir / f"blas_probe-{h}{suffix}"
     if obj.is_file():
         return obj
-    built = Path(tmp) / "blas_probe.o"
-    proc = _run_tool([*toolchain.cc, *toolchain.source_flags, "-c", "-o", str(built), str(PROBE_SOURCE), *flags],
-                     timeout)
+    built = Path(tmp) / f"blas_probe{suffix}"
+    proc = _run_tool(compile_command(toolchain.argument_syntax, toolchain.cc, str(PROBE_SOURCE), str(built), flags,
+                                     toolchain.source_flags), timeout)
     if proc.returncode != 0:
-        raise ProbeBuildError(_first_error(proc.stderr) or f"compiler exited with {proc.returncode}")
+        raise ProbeBuildError(_tool_error(proc))
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        fd, staged = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=".o")
+        fd, staged = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=suffix)
         os.close(fd)
         shutil.copyfile(built, staged)
         os.chmod(staged, 0o644)
@@ -337,7 +341,6 @@ def run_probe(
     windows = toolchain.host_system in WINDOWS_SYSTEMS
     with tempfile.TemporaryDirectory(prefix="mesonbuild-blas-probe-") as tmp:
         exe = os.path.join(tmp, "blas_probe.exe" if windows else "blas_probe")
-        link_cmd = ["-o", exe]
         # --export-dynamic (ELF): the probe's own xerbla_/LAPACKE_xerbla win over the library's.
         # A PE program cannot interpose on a DLL's internal calls: see "xerbla" in blas_probe.c.
         extra = ["-Wl,--no-as-needed", "-Wl,--export-dynamic"] if toolchain.gnu_ld else []
@@ -350,15 +353,23 @@ def run_probe(
             extra += [f"-Wl,-u,{sym}" for sym in symbols]
         extra += link_args
         extra += [f"-Wl,-rpath,{d}" for d in build_rpath_dirs(link_args, toolchain.system_lib_dirs)]
+        if toolchain.argument_syntax == "msvc":
+            forced = msvc_forced_symbols(probe_symbols(stdin), msvc_exports(link_args))
+
+            def command(obj: Path) -> list[str]:
+                return link_command("msvc", toolchain.cc, [str(obj)], exe, compile_args, link_args, forced=forced)
+        else:
+            def command(obj: Path) -> list[str]:
+                return link_command("gcc", toolchain.cc, [str(obj)], exe, compile_args, [], gnu_extra=extra)
         obj = _probe_object(toolchain, compile_args, cache_dir, tmp, timeout)
-        build = _run_tool([*toolchain.cc, *link_cmd, str(obj), *compile_args, *extra], timeout)
+        build = _run_tool(command(obj), timeout)
         if build.returncode != 0 and obj.parent == cache_dir:
             # a damaged cached object must not poison every later configure: rebuild it once
             obj.unlink(missing_ok=True)
             obj = _probe_object(toolchain, compile_args, cache_dir, tmp, timeout)
-            build = _run_tool([*toolchain.cc, *link_cmd, str(obj), *compile_args, *extra], timeout)
+            build = _run_tool(command(obj), timeout)
         if build.returncode != 0:
-            raise ProbeBuildError(_first_error(build.stderr) or f"compiler exited with {build.returncode}")
+            raise ProbeBuildError(_tool_error(build))
         env = dict(os.environ)
         env.update(dict(toolchain.extra_env))
         if windows:
@@ -463,16 +474,36 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
 WINDOWS_SYSTEMS = ("windows", "cygwin")
 
 
+def probe_symbols(stdin: str) -> list[str]:
+    """Every spelling the probe input asks to look up (sorted, no repeats)."""
+    return sorted({parts[2] for line in stdin.splitlines() if len(parts := line.split()) == 3})
+
+
 def pe_force_symbols(stdin: str) -> list[str]:
     """GNU ld (MinGW) flags referencing every spelling the probe looks up.
 
     A PE program imports a DLL only when it references one of its symbols; the
     probe finds symbols at run time, so without these the candidate's DLL is
     never loaded.  A name no library defines stays an unused undefined symbol.
-    (MSVC's ``/INCLUDE:`` would fail the link for such names: untested, not used.)
+    MSVC's ``/INCLUDE:`` would fail the link for such names: there only the
+    names the import libraries export are forced (:func:`msvc_exports`).
     """
-    symbols = sorted({parts[2] for line in stdin.splitlines() if len(parts := line.split()) == 3})
-    return [f"-Wl,--undefined={sym}" for sym in symbols]
+    return [f"-Wl,--undefined={sym}" for sym in probe_symbols(stdin)]
+
+
+def msvc_exports(link_args: list[str]) -> set[str]:
+    """The names the import (and static) libraries of an MSVC link line define.
+
+    A library this cannot read contributes nothing: its spellings are not forced
+    (the probe then reports them missing) rather than failing the link.
+    """
+    names: set[str] = set()
+    for path in msvc_library_files(msvc_link_inputs(link_args)):
+        try:
+            names |= exported_names(path)
+        except ExportsError:
+            continue
+    return names
 
 
 def windows_dll_dirs(link_args: list[str]) -> list[str]:
@@ -484,7 +515,9 @@ def windows_dll_dirs(link_args: list[str]) -> list[str]:
     """
     dirs: list[str] = []
     for arg in link_args:
-        if arg.startswith("-L") and len(arg) > 2:
+        if arg.upper().startswith(("/LIBPATH:", "-LIBPATH:")):
+            base = arg.split(":", 1)[1]
+        elif arg.startswith("-L") and len(arg) > 2:
             base = arg[2:]
         elif os.path.isabs(arg) and arg.lower().endswith((".dll", ".lib", ".dll.a", ".a")):
             base = os.path.dirname(arg)
@@ -548,14 +581,23 @@ def link_probe(
     with tempfile.TemporaryDirectory(prefix="mesonbuild-blas-link-") as tmp:
         src = os.path.join(tmp, "link_probe.c")
         Path(src).write_text(source)
-        after_source = ["-x", "none"] if toolchain.source_flags else []
-        cmd = [*toolchain.cc, "-o", os.path.join(tmp, "link_probe"), *toolchain.source_flags, src, *after_source,
-               *compile_args, *link_args]
+        exe = os.path.join(tmp, "link_probe.exe" if toolchain.host_system in WINDOWS_SYSTEMS else "link_probe")
+        if toolchain.argument_syntax == "msvc":  # cl compiles a .c file as C; the source references every symbol
+            cmd = link_command("msvc", toolchain.cc, [src], exe, compile_args, link_args, obj_dir=tmp)
+        else:
+            after_source = ["-x", "none"] if toolchain.source_flags else []
+            cmd = link_command("gcc", toolchain.cc, [*toolchain.source_flags, src, *after_source], exe,
+                               compile_args, link_args)
         try:
             proc = _run_tool(cmd, timeout)
         except ProbeBuildError:
             return False
     return proc.returncode == 0
+
+
+def _tool_error(proc: subprocess.CompletedProcess[str]) -> str:
+    """The compiler's first error (cl writes its diagnostics to stdout)."""
+    return _first_error(proc.stderr) or _first_error(proc.stdout) or f"compiler exited with {proc.returncode}"
 
 
 def _first_error(text: str) -> str:
