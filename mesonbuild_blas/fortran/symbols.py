@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,8 @@ from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
 from elftools.elf.hash import ELFHashSection, GNUHashSection
 from elftools.elf.sections import SymbolTableSection
+
+from ..probes import write_cache_json
 
 CACHE_FORMAT = 1
 _FUNCTION_TYPES = ("STT_FUNC", "STT_GNU_IFUNC")
@@ -128,15 +129,7 @@ class Library:
             raise SymbolReadError(f"cannot read the symbols of {self.path}: {e}") from None
         file = self._cache_file()
         if file is not None:
-            try:
-                file.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".json")
-                with os.fdopen(fd, "w") as f:
-                    json.dump({"stamp": self._stamp, "functions": functions}, f)
-                os.chmod(tmp, 0o644)
-                os.replace(tmp, file)
-            except OSError:
-                pass  # the cache is an optimisation only
+            write_cache_json(file, {"stamp": self._stamp, "functions": functions})
         return functions
 
 

@@ -186,15 +186,7 @@ def remembered_dirs(key: list[object], compute: Callable[[], list[str]], cache_d
     except (OSError, ValueError):
         pass
     dirs = compute()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w") as f:
-            json.dump(dirs, f)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # the cache is an optimisation only
+    write_cache_json(path, dirs)
     return dirs
 
 
@@ -239,16 +231,21 @@ def _read_cache(path: Path) -> ProbeData | None:
     return data
 
 
-def _write_cache(path: Path, output: str, data: ProbeData) -> None:
+def write_cache_json(path: Path, value: object) -> None:
+    """Store ``value`` as JSON in a cache file; a cache that cannot be written is skipped."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
         with os.fdopen(fd, "w") as f:
-            json.dump({"format": CACHE_FORMAT, "output": output, "libraries": _library_stats(data)}, f)
+            json.dump(value, f)
         os.chmod(tmp, 0o644)  # a cache shared between users stays readable
         os.replace(tmp, path)  # atomic: concurrent readers see old or new, never torn
     except OSError:
         pass  # the cache is an optimisation only
+
+
+def _write_cache(path: Path, output: str, data: ProbeData) -> None:
+    write_cache_json(path, {"format": CACHE_FORMAT, "output": output, "libraries": _library_stats(data)})
 
 
 @functools.lru_cache(maxsize=8)
