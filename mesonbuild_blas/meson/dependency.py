@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mesonbuild import mlog
 from mesonbuild.dependencies.base import DependencyException, ExternalDependency
 from mesonbuild.mesonlib import version_compare_many
 
@@ -31,7 +30,7 @@ from ..result import BlasInfo
 from ..search import Found, VersionRequirement, hint, search
 from ..verify import time_dgemm, verify
 from . import compat
-from .lookups import LOG_PREFIX, MesonLookups
+from .lookups import MesonLookups, debug, log, warn
 from .process import blas_resolved
 
 if TYPE_CHECKING:  # the Fortran adapter (and pyelftools) load only for dependencies that use it
@@ -65,18 +64,6 @@ def project_options(options: ProjectOptions) -> Iterator[None]:
         yield
     finally:
         _OPTIONS.reset(token)
-
-
-def _log(message: str) -> None:
-    mlog.log(LOG_PREFIX, message)
-
-
-def _debug(message: str) -> None:
-    mlog.debug(f"{LOG_PREFIX} {message}")
-
-
-def _warn(message: str) -> None:
-    mlog.warning(f"{LOG_PREFIX} {message}")
 
 
 def link_through(arg: str, scratch: str) -> str:
@@ -131,10 +118,10 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
                        if self.version_reqs else None)
             outcome = search(
                 request, lookups,
-                lambda vendor, req, cand: verify(vendor, req, cand, toolchain, _log, _debug),
+                lambda vendor, req, cand: verify(vendor, req, cand, toolchain, log, debug),
                 version=version,
-                time=lambda cand, info: time_dgemm(cand, info, toolchain, _warn, _log),
-                log=_log, debug=_debug)
+                time=lambda cand, info: time_dgemm(cand, info, toolchain, warn, log),
+                log=log, debug=debug)
             if isinstance(outcome, Found):
                 self._accept(outcome, request, toolchain)
                 return
@@ -142,10 +129,10 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
             if self.required:
                 raise DependencyException(f"{request.describe()} not found. Tried: {outcome.summary()}. "
                                           f"(hint: {hint(request, lookups)})")
-            _log(f"{request.describe()} not found; tried: {outcome.summary() if outcome.tried else 'nothing'}")
+            log(f"{request.describe()} not found; tried: {outcome.summary() if outcome.tried else 'nothing'}")
         except DependencyException as e:
             if not self.required:  # Meson only debug-logs exceptions of optional lookups
-                _log(f"{name} not found: {e}")
+                log(f"{name} not found: {e}")
             raise
 
     def _accept(self, found: Found, request: Request, toolchain: Toolchain | None) -> None:
@@ -159,9 +146,9 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
                                       found.candidate.compile_args, found.candidate.link_args,
                                       Path(self.env.get_scratch_dir()) / "mesonbuild-blas", default_cache_dir())
             for message in attached.warnings:
-                _warn(message)
+                warn(message)
             for message in attached.logs:
-                _log(message)
+                log(message)
             info, adapter_args = attached.info, list(attached.link_args)
             header_info = attached.header_info or info
             self._adapter_build = attached.build

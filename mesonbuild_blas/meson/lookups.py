@@ -28,6 +28,19 @@ from ..wheels import InstalledWheel, installed_wheels, wheel_dir, wheels_in
 from . import compat
 
 LOG_PREFIX = "mesonbuild-blas:"
+
+
+def log(message: str) -> None:
+    """A ``mesonbuild-blas:`` line in Meson's log."""
+    mlog.log(LOG_PREFIX, message)
+
+
+def debug(message: str) -> None:
+    mlog.debug(f"{LOG_PREFIX} {message}")
+
+
+def warn(message: str) -> None:
+    mlog.warning(f"{LOG_PREFIX} {message}")
 #: machine-file property: ``pip install --target`` directories holding wheels for the host machine
 WHEELDIR_PROPERTY = "blas_wheeldir"
 
@@ -284,7 +297,7 @@ class MesonLookups:
             try:
                 dep = CMakeDependency(package, self.env, sub)
             except Exception as e:  # as for pkg-config: a broken package is skipped, not fatal
-                mlog.log(LOG_PREFIX, f"CMake {package}: lookup failed: {e}")
+                log(f"CMake {package}: lookup failed: {e}")
                 continue
             if dep.found():
                 yield Candidate("cmake", f"CMake {package}", tuple(dep.get_compile_args()),
@@ -355,7 +368,7 @@ class MesonLookups:
                 continue
             if (var, root) not in self._bad_roots:  # warn once per dependency() call
                 self._bad_roots.add((var, root))
-                mlog.warning(f"{LOG_PREFIX} {var}={root} is not a directory; ignoring it")
+                warn(f"{var}={root} is not a directory; ignoring it")
             yield Note(f"{var}={root} (not a directory)")
 
     def _machine_file_dirs(self, vendor: vendors.Vendor) -> tuple[list[str], list[str]]:
@@ -421,7 +434,7 @@ class MesonLookups:
                 mlog.log(LOG_PREFIX, "the project has no C compiler; probing with",
                          " ".join(_PROBE_COMPILERS[key].get_exelist()))
             except Exception as e:  # Meson raises EnvironmentException (and others) when none works
-                mlog.debug(f"{LOG_PREFIX} no C compiler for the probes: {e}")
+                debug(f"no C compiler for the probes: {e}")
                 _PROBE_COMPILERS[key] = None
         return _PROBE_COMPILERS[key]
 

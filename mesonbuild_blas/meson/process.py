@@ -12,12 +12,10 @@ import os
 import subprocess
 from typing import Any
 
-from mesonbuild import mlog
-
 from ..conflicts import COMPILER_OPENMP, RUNTIME_LIBRARIES, ProjectOpenmp, clashes, openmp_mix, uses_openmp
 from ..result import BlasInfo
 from . import compat
-from .lookups import LOG_PREFIX
+from .lookups import warn
 
 #: BLAS dependencies resolved in this process, per build directory (one configure)
 _RESOLVED: dict[str, list[BlasInfo]] = {}
@@ -29,12 +27,12 @@ def blas_resolved(env: Any, for_machine: Any, info: BlasInfo) -> None:
     """A BLAS dependency was found: warn about clashes with earlier ones and about OpenMP mixing."""
     resolved = _RESOLVED.setdefault(env.get_build_dir(), [])
     for message in clashes(resolved, info):
-        mlog.warning(f"{LOG_PREFIX} {message}")
+        warn(message)
     resolved.append(info)
     project = _PROJECT_OPENMP.get(env.get_build_dir()) or openmp_from_flags(env, for_machine)
     mix = openmp_mix(info, project) if project is not None else None
     if mix:
-        mlog.warning(f"{LOG_PREFIX} {mix}")
+        warn(mix)
 
 
 def _runtime_file(compiler: Any, runtime: str) -> str:
@@ -76,4 +74,4 @@ def openmp_resolved(env: Any, for_machine: Any) -> None:
     for info in _RESOLVED.get(env.get_build_dir(), []):
         mix = openmp_mix(info, project)
         if mix:
-            mlog.warning(f"{LOG_PREFIX} {mix}")
+            warn(mix)
