@@ -81,6 +81,21 @@ class Threading:
 
 
 @dataclass(frozen=True)
+class FortranLayer:
+    """A variant of the vendor's interface library built for one Fortran result convention.
+
+    MKL's ``gf_lp64``/``gf_ilp64`` layers return complex function results the
+    gfortran way; full MKL installs ship them next to the ``intel_*`` layers.
+    Fortran consumers of that convention get the layer (proven again) instead
+    of an adapter when its file sits next to the one the lookup found.
+    """
+
+    abi: str  #: the ``fortran_abi`` it gives (``gfortran``)
+    #: (library name in the found link line, the layer's library name), e.g. ``mkl_intel_lp64`` → ``mkl_gf_lp64``
+    replace: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class VendorAdvice:
     """What to tell the user when a vendor's library is slow on this machine."""
 
@@ -197,6 +212,8 @@ class Vendor:
     aliases: tuple[str, ...] = ()
     #: how to avoid a second OpenMP runtime in a process when the library brings another one
     openmp_fix: str = ""
+    #: compiler-matched interface layers preferred over a Fortran adapter
+    fortran_layers: tuple[FortranLayer, ...] = ()
     #: dependency names that mean this vendor *and* an interface (``openblas64`` → ilp64)
     interface_names: Mapping[str, str] = field(default_factory=dict)
     #: file names (without ``.pc``) ``mesonbuild-blas pkgconfig`` writes, per interface, as
@@ -377,6 +394,9 @@ VENDORS: tuple[Vendor, ...] = (
         auto_cpu_families=("x86_64",),
         cblas_header="mkl_cblas.h",
         cblas_header_guards=("_MKL_CBLAS_H_", "__MKL_CBLAS_H__"),
+        # full oneAPI installs and the PyPI mkl wheels up to 2026.0.0 ship them; the 2026.2.0 wheel does not
+        fortran_layers=(FortranLayer("gfortran", (("mkl_intel_lp64", "mkl_gf_lp64"),
+                                                  ("mkl_intel_ilp64", "mkl_gf_ilp64"))),),
         install_hint={LP64: "pip install mkl-devel", ILP64: "pip install mkl-devel"},
         bench_advice=VendorAdvice(
             display="MKL", env="MKL_ENABLE_INSTRUCTIONS",

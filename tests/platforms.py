@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from wheelcache import pip_target
 
 #: in CI the cross toolchains are installed by ci/install-cross.sh: missing ones are a failure
 #: (ci/test.sh sets MESONBUILD_BLAS_REQUIRE_PLATFORMS=1; CI=true, as CI services set it, does too)
@@ -96,20 +96,9 @@ HOST_WHEELS = ("scipy-openblas32", "scipy-openblas64")
 
 def host_wheel_dir(target: Target) -> Path:
     """A ``pip install --target`` directory with :data:`HOST_WHEELS` for ``target`` (fetched once, cached)."""
-    base = os.environ.get("MESONBUILD_BLAS_WHEEL_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "mesonbuild-blas-tests", "wheels")
-    where = Path(base) / target.wheel_platform
-    done = where / ".complete"
-    if done.exists():
-        return where
-    shutil.rmtree(where, ignore_errors=True)
-    proc = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                           "--target", str(where), "--platform", target.wheel_platform, "--only-binary=:all:",
-                           "--no-deps", *HOST_WHEELS], capture_output=True, text=True, timeout=600)
-    if proc.returncode != 0:
-        need(f"pip could not fetch {', '.join(HOST_WHEELS)} for {target.wheel_platform}: "
-             f"{proc.stderr.strip().splitlines()[-1:] or proc.returncode}")
-    done.write_text("")
+    where, error = pip_target(target.wheel_platform, HOST_WHEELS, target.wheel_platform)
+    if error:
+        need(f"pip could not fetch {', '.join(HOST_WHEELS)} for {target.wheel_platform}: {error}")
     return where
 
 

@@ -145,3 +145,48 @@ def test_fortran_adapter_module_flag() -> None:
     assert build_request("blas", ["fortran-adapter"], ProjectOptions()).fortran_adapter
     request = build_request("blas", ["cblas"], ProjectOptions())
     assert not request.fortran_adapter and request.features == frozenset({"cblas"})
+
+
+def _files(where: Path, *names: str) -> Path:
+    where.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (where / name).write_bytes(b"")
+    return where
+
+
+def test_gf_layer_swaps_the_interface_library_next_to_the_found_one(tmp_path: Path) -> None:
+    from mesonbuild_blas.fortran.layers import layer_candidate
+    from mesonbuild_blas.search import Candidate
+    from mesonbuild_blas.vendors import BY_NAME as VENDORS
+
+    lib = _files(tmp_path / "lib", "libmkl_intel_lp64.so.3", "libmkl_gf_lp64.so.3", "libmkl_core.so.3")
+    cand = Candidate("pkg-config", "pkg-config mkl-dynamic-lp64-seq", (),
+                     (f"-L{lib}", f"{lib}/libmkl_intel_lp64.so.3", f"{lib}/libmkl_core.so.3", "-lpthread"))
+    choice = layer_candidate(VENDORS["mkl"], cand, "g77", "gfortran", [])
+    assert choice.candidate is not None and choice.layer is not None
+    assert choice.candidate.link_args == (f"-L{lib}", f"{lib}/libmkl_gf_lp64.so.3", f"{lib}/libmkl_core.so.3",
+                                          "-lpthread")
+    assert choice.note == f"mkl_gf_lp64 ({lib}/libmkl_gf_lp64.so.3)"
+    # -l spellings: the layer's file must be in a -L or default directory
+    by_name = Candidate("system", "mkl", (), (f"-L{lib}", "-lmkl_intel_lp64"))
+    assert layer_candidate(VENDORS["mkl"], by_name, "g77", "gfortran", []).candidate is None  # no libmkl_gf_lp64.so
+    _files(lib, "libmkl_gf_lp64.so")
+    swapped = layer_candidate(VENDORS["mkl"], by_name, "g77", "gfortran", []).candidate
+    assert swapped is not None and swapped.link_args == (f"-L{lib}", "-lmkl_gf_lp64")
+
+
+def test_no_gf_layer_is_a_note_and_matching_conventions_need_none(tmp_path: Path) -> None:
+    from mesonbuild_blas.fortran.layers import layer_candidate
+    from mesonbuild_blas.search import Candidate
+    from mesonbuild_blas.vendors import BY_NAME as VENDORS
+
+    lib = _files(tmp_path / "lib", "libmkl_intel_ilp64.so.3")  # the mkl 2026.2.0 wheel: no gf layers
+    cand = Candidate("python", "mkl", (), (f"{lib}/libmkl_intel_ilp64.so.3",))
+    choice = layer_candidate(VENDORS["mkl"], cand, "g77", "gfortran", [])
+    assert choice.candidate is None and choice.note == "mkl ships no mkl_gf_ilp64 layer next to its mkl_intel_ilp64 " \
+                                                       "(for gfortran callers)"
+    assert layer_candidate(VENDORS["mkl"], cand, "gfortran", "gfortran", []) == layer_candidate(
+        VENDORS["openblas"], cand, "g77", "gfortran", [])
+    assert layer_candidate(VENDORS["mkl"], cand, "gfortran", "gfortran", []).note == ""
+    # Intel Fortran consumers (hidden results) already match the intel layers: nothing swapped
+    assert layer_candidate(VENDORS["mkl"], cand, "g77", "g77", []).candidate is None

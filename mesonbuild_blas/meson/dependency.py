@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import dataclasses
 import hashlib
 import json
 import os
@@ -142,6 +143,8 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         if self.language == "fortran" or request.fortran_adapter:
             from ..fortran.attach import attach_adapter
 
+            found = self._compiler_layer(found, request, toolchain)
+            info = header_info = found.info
             attached = attach_adapter(info, self._fortran_compiler().get_id(), toolchain,
                                       found.candidate.compile_args, found.candidate.link_args,
                                       Path(self.env.get_scratch_dir()) / "mesonbuild-blas", default_cache_dir())
@@ -177,6 +180,34 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         self.link_args = [*adapter_args, *library_args]
         self.version = info.version or found.candidate.version or "unknown"
         blas_resolved(self.env, self.for_machine, info)
+
+    def _compiler_layer(self, found: Found, request: Request, toolchain: Toolchain | None) -> Found:
+        """``found`` with the vendor's interface layer for the project's Fortran compiler, when it ships one
+        next to the found library and the probes prove it (else ``found``: the adapter bridges)."""
+        from ..fortran.attach import describe_convention
+        from ..fortran.conventions import compiler_convention
+        from ..fortran.layers import layer_candidate
+
+        consumer = compiler_convention(self._fortran_compiler().get_id())
+        if consumer is None or toolchain is None:
+            return found
+        abi = describe_convention(consumer)
+        choice = layer_candidate(found.vendor, found.candidate, found.info.fortran_abi, abi,
+                                 toolchain.system_lib_dirs)
+        if choice.candidate is None:
+            if choice.note:
+                log(f"{choice.note}: Fortran callers get an adapter")
+            return found
+        outcome = verify(found.vendor, request, choice.candidate, toolchain, log, debug)
+        if isinstance(outcome, BlasInfo) and outcome.fortran_abi == abi and outcome.int_size == found.info.int_size:
+            log(f"{found.vendor.name} ({request.interface}) for {abi} Fortran callers: {choice.note}, proven "
+                f"(fortran_abi {abi})")
+            return Found(found.vendor, choice.candidate,
+                         dataclasses.replace(outcome, dgemm_gflops=found.info.dgemm_gflops))
+        why = outcome.reason if not isinstance(outcome, BlasInfo) else (
+            f"it proved fortran_abi {outcome.fortran_abi}, {outcome.int_size}-byte integers")
+        log(f"{choice.note} not used ({why}): Fortran callers get an adapter")
+        return found
 
     def _fortran_args(self, info: BlasInfo) -> list[str]:
         """8-byte default integers for ``language: 'fortran'`` ILP64 dependencies."""
