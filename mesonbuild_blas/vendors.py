@@ -155,9 +155,14 @@ class Vendor:
     framework_args: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: libraries shipped in Python wheels (the ``python`` method)
     wheels: tuple[Wheel, ...] = ()
-    #: the ``python`` method also looks for the pkg-config names in
-    #: ``<sys.prefix>/lib/pkgconfig`` (where e.g. mkl-devel installs them)
-    prefix_pkgconfig: bool = False
+    #: the ``python`` method also looks for the pkg-config names below the prefix of the
+    #: Python running Meson (``sys.prefix``, native builds) and below each ``blas_wheeldir``
+    #: (``pip install --target`` dirs): host system → directory relative to that prefix
+    #: (mkl-devel installs ``lib/pkgconfig``, on Windows ``Library/lib/pkgconfig``)
+    prefix_pkgconfig: Mapping[str, str] = field(default_factory=dict)
+    #: host system → the ``sdl:`` value a request that does not say gets (``auto``: the
+    #: single dynamic library after the split layers, where some toolchains cannot link those)
+    sdl_default: Mapping[str, str] = field(default_factory=dict)
     #: environment variables naming an install root, and where to look below it
     env_roots: tuple[str, ...] = ()
     root_pkgconfig_dirs: tuple[str, ...] = ("lib/pkgconfig",)
@@ -384,7 +389,10 @@ VENDORS: tuple[Vendor, ...] = (
         openmp_fix="link MKL's GNU OpenMP layer for gcc projects (-Dmkl-threading=gomp, or modules: "
                    "['threading: gomp']) or its sequential one (seq); Intel compilers pair with iomp",
         pkgconfig_export={LP64: "mkl-dynamic-lp64-{threading}", ILP64: "mkl-dynamic-ilp64-{threading}"},
-        prefix_pkgconfig=True,
+        prefix_pkgconfig={"linux": "lib/pkgconfig", "windows": "Library/lib/pkgconfig"},
+        # mkl-devel's Windows interface layers (mkl_intel_lp64_dll.lib ...) are static MSVC code that
+        # needs the MSVC runtime (/GS security cookie): MinGW links only mkl_rt.lib
+        sdl_default={"windows": "auto"},
         env_roots=("MKLROOT",),
         root_lib_dirs=("lib/intel64", "lib"),
         suffixes={LP64: ("",), ILP64: ("", "_64")},

@@ -19,6 +19,7 @@ from .errors import BlasError
 from .header import validate_for_header
 from .probes import ProbeBuildError, Toolchain, link_probe, run_probe
 from .probes.interpret import Rejection, interpret, interpret_linked, probe_input
+from .probes.pe_exports import import_library_dll
 from .request import Request
 from .result import BlasInfo
 from .search import Candidate
@@ -51,10 +52,15 @@ def _dll_of_import_library(path: str) -> str:
     """The DLL a Windows import library (``X.lib``, ``X.dll.a``) stands for when it sits next to it, else ``path``."""
     low = path.lower()
     stem = path[:-len(".dll.a")] if low.endswith(".dll.a") else path[:-len(".lib")] if low.endswith(".lib") else ""
-    for dll in (f"{stem}.dll", os.path.join(os.path.dirname(os.path.dirname(stem)), "bin",
-                                             os.path.basename(stem) + ".dll")) if stem else ():
-        if os.path.isfile(dll):
-            return dll
+    if not stem:
+        return path
+    names = [os.path.basename(stem) + ".dll"]
+    if low.endswith(".lib") and (named := import_library_dll(path)) and named not in names:
+        names.append(named)  # mkl_rt.lib stands for mkl_rt.3.dll
+    for name in names:
+        for where in (os.path.dirname(stem), os.path.join(os.path.dirname(os.path.dirname(stem)), "bin")):
+            if os.path.isfile(dll := os.path.join(where, name)):
+                return dll
     return path
 
 
@@ -86,6 +92,8 @@ def verify(vendor: vendors.Vendor, request: Request, cand: Candidate, toolchain:
         outcome = interpret(vendor, request.interface, request.features, schemes, data,
                             fallback_version=cand.version, method=cand.method, cblas_header=vendor.cblas_header,
                             link_threading=link_threading, linked=linked, notes=cand.notes)
+        if isinstance(outcome, Rejection) and data.stderr:
+            outcome = Rejection(f"{outcome.reason} (the probe's error output: {data.stderr})")
     if isinstance(outcome, Rejection):
         return outcome
     try:

@@ -66,7 +66,8 @@ class Target:
                     "ar": f"{self.triplet}-ar", "strip": f"{self.triplet}-strip"}
         if self.system == "linux":
             binaries["pkg-config"] = f"{self.triplet}-pkg-config"
-        else:
+        else:  # the build machine's pkg-config reads the .pc files of blas_wheeldir (mkl-devel's)
+            binaries["pkg-config"] = "pkg-config"
             binaries["windres"] = f"{self.triplet}-windres"
         lines = ["[binaries]"]
         lines += [f"{k} = '{v}'" for k, v in binaries.items() if shutil.which(v) or k in ("c", "pkg-config")]
@@ -108,7 +109,10 @@ def wine_session(base: Path) -> dict[str, str]:
     Creating the prefix costs ~10 s once; a persistent ``wineserver -p`` started here keeps later
     runs at 0.03-0.4 s.  Returns the variables to set; :func:`stop_wine` ends that server.
     """
-    env = {"WINEPREFIX": str(base / "wineprefix"), "WINEDEBUG": "-all", "WINEDLLOVERRIDES": "mscoree,mshtml="}
+    # KMP_AFFINITY=disabled: Wine 8 lacks GetNumaNodeProcessorMaskEx, which Intel's OpenMP runtime
+    # (libiomp5md.dll, loaded by MKL) calls to set thread affinity, aborting with "OMP: Error #179"
+    env = {"WINEPREFIX": str(base / "wineprefix"), "WINEDEBUG": "-all", "WINEDLLOVERRIDES": "mscoree,mshtml=",
+           "KMP_AFFINITY": "disabled"}
     full = {**os.environ, **env}
     subprocess.run(["wineserver", "-p"], env=full, capture_output=True, timeout=60, check=False)
     subprocess.run(["wine", "cmd", "/c", "exit"], env=full, capture_output=True, timeout=300, check=False)

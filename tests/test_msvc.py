@@ -130,6 +130,25 @@ def test_short_import_objects_without_a_linker_member() -> None:
     assert archive_symbols(data) == {"dgemm_", "__imp_dgemm_", "DGEMM", "__imp_DGEMM"}
 
 
+def test_the_dll_an_import_library_stands_for(tmp_path: Path) -> None:
+    """mkl_rt.lib names mkl_rt.3.dll (not mkl_rt.dll): the linked library's DLL is found in ../bin."""
+    from mesonbuild_blas.probes.pe_exports import import_library_dll
+    from mesonbuild_blas.verify import linked_libraries
+
+    names = b"dgemm_\0mkl_rt.3.dll\0"
+    body = struct.pack("<HHHHIIHH", 0, 0xFFFF, 0, 0x8664, 0, len(names), 0, 0) + names
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "bin").mkdir()
+    lib = tmp_path / "lib" / "mkl_rt.lib"
+    lib.write_bytes(AR_MAGIC + _member("mkl_rt.3.dll/", body))
+    assert import_library_dll(lib) == "mkl_rt.3.dll"
+    assert linked_libraries([str(lib)], []) == (str(lib),)  # no DLL yet: the import library itself
+    (tmp_path / "bin" / "mkl_rt.3.dll").write_bytes(b"MZ")
+    assert linked_libraries([str(lib)], []) == (str(tmp_path / "bin" / "mkl_rt.3.dll"),)
+    (tmp_path / "x.lib").write_bytes(b"garbage")
+    assert import_library_dll(tmp_path / "x.lib") == ""
+
+
 def test_unreadable_files_are_clear_errors(tmp_path: Path) -> None:
     (tmp_path / "a.lib").write_bytes(b"garbage")
     (tmp_path / "b.dll").write_bytes(b"MZ" + b"\0" * 10)

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, Run, meson_blas, run, write_project
-from platforms import AARCH64, S390X, WIN64, Target, host_wheel_dir, stop_wine, wine_session
+from platforms import AARCH64, S390X, WIN64, Target, host_wheel_dir, need, stop_wine, wine_session
 from test_projects import expected_c_output
+from wheelcache import wheel_data
 
 from mesonbuild_blas import vendors
 from mesonbuild_blas.probes import ProbeData, Toolchain, run_probe
@@ -221,6 +222,61 @@ def test_blas_c_under_wine(tmp_path: Path, win_wheels: Path, interface: str) -> 
     lib_dir = (win_wheels / WIN_LIBS[interface]).parent
     run_blas_c(WIN64, tmp_path, "scipy-openblas", interface, "scipy-openblas",
                properties={"blas_wheeldir": str(win_wheels)}, run_env={"WINEPATH": "Z:" + str(lib_dir)})
+
+
+MKL_WIN_VERSION = "2026.2.0"
+#: what the MKL Windows wheels' data files hold that the tests use (installed as pip does: below Library/)
+_MKL_WIN_KEEP = re.compile(r"Library/lib/pkgconfig/mkl-.*\.pc|Library/include/.+"
+                           r"|Library/lib/mkl_(rt|core_dll|sequential_dll|intel_i?lp64_dll)\.lib"
+                           r"|Library/bin/(mkl_(rt|core|intel_thread|sequential|def|mc3|avx\w*|vml_\w+)\.\d+|libiomp5md)\.dll")
+
+
+@pytest.fixture(scope="module")
+def win_mkl(wine: dict[str, str]) -> Path:
+    """The real win_amd64 mkl-devel, mkl, mkl-include and intel-openmp wheels, laid out as pip --target does."""
+    where, error = wheel_data(f"mkl-{MKL_WIN_VERSION}-win_amd64", [
+        f"{name}=={MKL_WIN_VERSION}" for name in ("mkl-devel", "mkl", "mkl-include", "intel-openmp")],
+        "win_amd64", lambda path: bool(_MKL_WIN_KEEP.fullmatch(path)))
+    if error:
+        need(f"pip could not fetch the mkl {MKL_WIN_VERSION} win_amd64 wheels: {error}")
+    return where
+
+
+MSVC_CAUSE = "the library holds static code compiled by MSVC, which needs MSVC's C runtime (/GS)"
+
+
+def test_mkl_windows_wheels_lp64_through_mkl_rt_under_wine(tmp_path: Path, win_mkl: Path) -> None:
+    """mkl-devel's Windows layout (Library/lib/pkgconfig, import libraries, DLLs in Library/bin) found through
+    blas_wheeldir: MinGW cannot link the MSVC-compiled interface layers (rejected, with the cause), so the
+    lookup falls back to the single dynamic library mkl_rt, proven under Wine; blas-c builds and runs on it."""
+    bin_dir = win_mkl / "Library" / "bin"
+    run_blas_c(WIN64, tmp_path, "mkl", "lp64", "mkl", properties={"blas_wheeldir": str(win_mkl)},
+               run_env={"WINEPATH": "Z:" + str(bin_dir)})
+    log = (tmp_path / "build" / "meson-logs" / "meson-log.txt").read_text()
+    assert re.search(r"rejected mkl via .*mkl-dynamic-lp64-seq\.pc: .*__security_cookie", log), log
+    assert MSVC_CAUSE in log
+
+
+def test_mkl_windows_wheels_facts_under_wine(tmp_path: Path, win_mkl: Path) -> None:
+    fields = (*FIELDS, "threading", "threading_source", "openmp_runtime")
+    src = write_project(tmp_path / "src", f"""project('w', 'c')
+d = dependency('mkl', modules: ['cblas', 'lapack', 'lapacke'])
+message('F', ' '.join([{", ".join(f"d.get_variable('{f}')" for f in fields)}]))
+e = dependency('mkl', interface: 'ilp64', required: false)
+message('ILP64', e.found())
+""")
+    result = setup(WIN64, src, tmp_path / "build", properties={"blas_wheeldir": str(win_mkl)})
+    (values,) = result.messages("F")
+    got = dict(zip(fields, values, strict=True))
+    assert (got["vendor"], got["verified_by"], got["int_size"], got["int_size_verified_by"], got["fortran_abi"]) == (
+        "mkl", "run", "4", "run", "g77"), got
+    # the import library's DLL (mkl_rt.lib stands for mkl_rt.3.dll), the threading layer it loaded at run time
+    assert got["library"] == str((win_mkl / "Library" / "bin" / "mkl_rt.3.dll").resolve()), got
+    assert (got["threading"], got["threading_source"], got["openmp_runtime"]) == ("openmp", "probe", "iomp5"), got
+    assert "dgemm runs from" not in result.stdout
+    # ILP64: only the split layers have it, and MinGW cannot link them (the reason is in the log)
+    assert result.messages("ILP64") == [["false"]], result.stdout
+    assert re.search(r"rejected mkl via .*mkl-dynamic-ilp64-seq\.pc: .*__security_cookie", result.stdout)
 
 
 CRASHING_DLL = r"""

@@ -137,6 +137,35 @@ def test_probe_cache_hits_and_invalidates_when_library_changes(tmp_path: Path) -
     assert third.result("s0", "int_width") == "8"
 
 
+def test_a_library_failing_with_a_message_is_rejected_with_it_and_not_cached(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dgemm_ that prints why it fails and exits (as Intel's OpenMP runtime does under Wine): the rejection
+    carries the message, and the answer is not cached, since it may depend on the environment."""
+    libdir = tmp_path / "lib"
+    libdir.mkdir()
+    src = libdir / "fake.c"
+    src.write_text("#include <stdio.h>\n#include <stdlib.h>\n"
+                   + FAKE_BLAS.replace("INT", "int32_t").replace(
+                       "(void)ta; (void)tb;", 'if (getenv("FAKE_FAIL")) { fputs("OMP: Error #179: no NUMA\\n", '
+                                              'stderr); exit(3); } (void)ta; (void)tb;'))
+    lib = libdir / "libfakeblas.so"
+    subprocess.run(["cc", "-shared", "-fPIC", "-o", str(lib), str(src)], check=True)
+    link = [str(lib), f"-Wl,-rpath,{libdir}"]
+    monkeypatch.setenv("FAKE_FAIL", "1")
+    from mesonbuild_blas.request import ProjectOptions, build_request
+    from mesonbuild_blas.search import Candidate
+    from mesonbuild_blas.verify import verify
+
+    request = build_request("netlib", [], ProjectOptions())
+    cand = Candidate("system", "fake", (), tuple(link))
+    outcome = verify(vendors.BY_NAME["netlib"], request, cand, CC, lambda _: None, lambda _: None)
+    assert isinstance(outcome, Rejection), outcome
+    assert outcome.reason.endswith("(exit status 3) (the probe's error output: OMP: Error #179: no NUMA)"), outcome
+    monkeypatch.delenv("FAKE_FAIL")
+    assert isinstance(verify(vendors.BY_NAME["netlib"], request, cand, CC, lambda _: None, lambda _: None),
+                      BlasInfo)  # asked again, not answered from the cache
+
+
 def test_probe_cache_is_keyed_on_compiler_and_flags(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     link = pkgconfig_libs("openblas")

@@ -114,15 +114,23 @@ class MesonLookups:
                 reason = self._pkgconfig_reason(pc_name)
                 # found but unusable: say why instead of "not found"
                 return Note(f"{label}: {reason}", unusable=True) if reason else None
-            compile_args += [a for a in dep.get_compile_args() if a not in compile_args]
+            compile_args += [a for a in self._gcc_style(dep.get_compile_args()) if a not in compile_args]
             link_args += list(dep.get_link_args())
             version = version or dep.version or ""
             handle = handle or dep
         return Candidate(method, label, tuple(compile_args), tuple(link_args), version, handle=handle)
 
+    def _gcc_style(self, args: list[str]) -> list[str]:
+        """Windows .pc files written for MSVC (mkl-devel's ``/DMKL_ILP64``) given to a GCC-style compiler:
+        ``/D`` and ``/I`` spelled ``-D`` and ``-I``."""
+        compiler = self.c_compiler()
+        if self.host.system != "windows" or compiler is None or compiler.get_argument_syntax() == "msvc":
+            return args
+        return [f"-{a[1:]}" if a[:2] in ("/D", "/I") and len(a) > 2 else a for a in args]
+
     def _pkgconfig_entries(self, vendor: vendors.Vendor, request: Request) -> list[tuple[tuple[str, ...], Any]]:
-        return vendor.pkgconfig_entries(request.interface, request.threading_for(vendor.name), request.sdl,
-                                        self.static)
+        sdl = request.sdl if request.sdl is not None else vendor.sdl_default.get(self.host.system)
+        return vendor.pkgconfig_entries(request.interface, request.threading_for(vendor.name), sdl, self.static)
 
     def _configured_tool(self, name: str) -> str:
         """How the machine file / environment names a tool, for messages."""
@@ -271,9 +279,18 @@ class MesonLookups:
 
     def _python(self, vendor: vendors.Vendor, request: Request) -> LookupItems:
         yield from self._wheels(vendor, request, "python")
-        if vendor.prefix_pkgconfig and self._builds_for_build_machine():
-            directory = os.path.join(sys.prefix, "lib", "pkgconfig")
+        relative = vendor.prefix_pkgconfig.get(self.host.system)
+        if not relative:
+            return
+        prefixes = self._wheel_dirs() + ([sys.prefix] if self._builds_for_build_machine() else [])
+        for prefix in prefixes:
+            directory = os.path.join(prefix, *relative.split("/"))
             yield Note(f"pkg-config files in {directory}")
+            if os.path.isdir(directory) and self._pkgconfig_program_missing():
+                yield Note(f"{directory}: reading its .pc files needs the pkg-config program "
+                           f"{self._configured_tool('pkg-config')}, which was not found (install pkgconf, or name "
+                           f"it in the pkg-config entry of the machine file)", unusable=True)
+                continue
             yield from self._pc_files_in(directory, self._pkgconfig_entries(vendor, request), "python")
 
     # ---- CMake, frameworks -----------------------------------------------------------

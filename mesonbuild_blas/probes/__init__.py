@@ -91,6 +91,8 @@ class ProbeData:
     results: dict[str, dict[str, str]] = field(default_factory=dict)
     #: files of the shared objects loaded into the probe process (in order, no repeats)
     loaded: list[str] = field(default_factory=list)
+    #: what the library printed on stderr when a question got no answer (its own error message)
+    stderr: str = ""
     complete: bool = False
     cached: bool = False
 
@@ -145,6 +147,8 @@ def parse_output(text: str, token: str | None = None) -> ProbeData:
             file = " ".join(parts[1:])
             if file not in data.loaded:
                 data.loaded.append(file)
+        elif parts[0] == "W" and len(parts) >= 2:
+            data.stderr = " ".join(parts[1:])
         elif parts[0] == "E":
             data.complete = True
     return data
@@ -386,9 +390,14 @@ def run_probe(
         if windows:
             output = host_paths(output, toolchain.run_wrapper)
         output = output.replace(f" {exe}\n", f" {STATIC}\n")
+        message = _first_error(stderr)
+        if message and (" noanswer:" in output or " crash:" in output):  # the library saying why
+            output += f"W {message[:300]}\n"
         data = parse_output(output)
-    if ":timeout" not in output and " timeout:" not in output:
-        _write_cache(cache_file, output, data)  # a timeout may be a loaded machine: ask again next time
+    # a timeout may be a loaded machine, and a library that failed saying why (W) may depend on the
+    # environment (MKL_THREADING_LAYER, KMP_AFFINITY ...): ask again next time
+    if ":timeout" not in output and " timeout:" not in output and "\nW " not in output:
+        _write_cache(cache_file, output, data)
     return data
 
 
@@ -592,9 +601,18 @@ def link_probe(
     return proc.returncode == 0
 
 
+#: link errors whose cause the linker does not say: (text in the error, explanation)
+LINK_ERROR_CAUSES = (
+    ("__security_cookie", "the library holds static code compiled by MSVC, which needs MSVC's C runtime (/GS): "
+                          "link it with MSVC or clang-cl, or use the vendor's DLL through its import library"),
+)
+
+
 def _tool_error(proc: subprocess.CompletedProcess[str]) -> str:
-    """The compiler's first error (cl writes its diagnostics to stdout)."""
-    return _first_error(proc.stderr) or _first_error(proc.stdout) or f"compiler exited with {proc.returncode}"
+    """The compiler's first error (cl writes its diagnostics to stdout), with its cause when known."""
+    error = _first_error(proc.stderr) or _first_error(proc.stdout) or f"compiler exited with {proc.returncode}"
+    cause = next((why for text, why in LINK_ERROR_CAUSES if text in error), "")
+    return f"{error} ({cause})" if cause else error
 
 
 def _first_error(text: str) -> str:

@@ -24,10 +24,11 @@ SDOT_EXPECTED = "11"
 
 #: threading runtimes: file-name stem of a shared object loaded into the probe →
 #: (the threading layer it means, the OpenMP runtime it is or ""); wheels rename
-#: them libgomp-<hash>.so.1
+#: them libgomp-<hash>.so.1, MinGW calls it libgomp-1.dll; Windows' Intel runtimes
+#: are libiomp5md.dll and tbb12.dll
 THREADING_RUNTIMES: tuple[tuple[str, str, OpenmpRuntime | Literal[""]], ...] = (
-    ("libgomp", "openmp", "gomp"), ("libiomp5", "openmp", "iomp5"), ("libomp", "openmp", "omp"),
-    ("libtbb", "tbb", ""))
+    ("libgomp", "openmp", "gomp"), ("libiomp5", "openmp", "iomp5"), ("libiomp5md", "openmp", "iomp5"),
+    ("libomp", "openmp", "omp"), ("libtbb", "tbb", ""), ("tbb12", "tbb", ""))
 
 
 def scheme_id(index: int) -> str:
@@ -208,7 +209,7 @@ def _runtimes(data: ProbeData) -> list[tuple[str, OpenmpRuntime | Literal[""], s
     for file in data.loaded:
         base = os.path.basename(file)
         for stem, layer, openmp in THREADING_RUNTIMES:
-            if re.match(rf"{re.escape(stem)}(-[0-9a-f]+)?\.", base):
+            if re.match(rf"{re.escape(stem)}(-[0-9a-f]+)?\.", base, re.IGNORECASE):
                 out.append((layer, openmp, file))
     return out
 

@@ -72,6 +72,21 @@ def _short_import_name(body: bytes) -> str | None:
     return name.decode("latin-1") or None
 
 
+def import_library_dll(path: str | Path) -> str:
+    """The DLL an MSVC-style import library (short import objects) stands for ("" when it names none)."""
+    try:
+        data = Path(path).read_bytes()
+        members = _members(data) if data.startswith(AR_MAGIC) else []
+    except (OSError, ExportsError):
+        return ""
+    for _name, body in members:
+        if len(body) >= 20 and struct.unpack_from("<HH", body) == _IMPORT_SIG:
+            parts = body[20:].split(b"\0", 2)
+            if len(parts) >= 2 and parts[1]:
+                return parts[1].decode("latin-1")
+    return ""
+
+
 def archive_symbols(data: bytes) -> set[str]:
     """The defined names of an ar archive: its linker member, else its short import objects."""
     names: set[str] = set()
