@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -225,6 +226,39 @@ option('use-ilp64', type: 'boolean', value: false)
     # a vendor that cannot exist here: a clean error saying why
     failed = meson_blas("setup", str(src / "build2"), str(src), "-Dblas=accelerate")
     assert_clean_error(failed, 3, "accelerate (not available on linux: Accelerate is part of macOS")
+
+
+def test_reconfigure_reuses_dependencies_until_an_option_or_library_changes(tmp_path: Path) -> None:
+    """Meson keeps found dependencies in the build dir. A reconfigure reuses them (no new search, even with
+    several modules, whose order Meson's cache key would otherwise scramble), but not when the project's
+    options (-Dblas=...), the environment or the library file changed: those search again."""
+    src = write_project(tmp_path, """
+project('reuse', 'c')
+d = dependency('blas', modules: ['cblas', 'lapack'])
+message('V', d.get_variable('vendor'), d.get_variable('library'))
+""", {"meson.options": "option('blas', type: 'string', value: 'auto')\n"})
+    build = src / "build"
+
+    def configure(*args: str) -> tuple[list[list[str]], bool]:
+        result = meson_blas("setup", *args, str(build), str(src))
+        assert result.returncode == 0 and "Traceback" not in result.output, result.output
+        return result.messages("V"), "Run-time dependency blas found: YES" in result.stdout
+
+    first, searched = configure("-Dblas=openblas")
+    assert searched and first[0][0] == "openblas"
+    for _ in range(3):  # several processes: each hashes strings differently
+        assert configure("--reconfigure") == (first, False)
+    assert configure("--reconfigure", "-Dblas=netlib")[0][0][0] == "netlib"
+    again, searched = configure("--reconfigure", "-Dblas=openblas")
+    assert searched and again == first
+    # the library file changed (a package upgrade): searched again, from a fresh probe
+    library = Path(first[0][1])
+    stat = library.stat()
+    try:
+        os.utime(library, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        assert configure("--reconfigure") == (first, True)
+    finally:
+        os.utime(library, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
 
 def test_lp64_and_ilp64_headers_in_one_project_do_not_collide(tmp_path: Path) -> None:

@@ -89,6 +89,7 @@ def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
     from mesonbuild.interpreterbase import InvalidArguments
 
     from . import compat
+    from .dependency import RESOLVED_HERE
     from .dependency import project_options as options_for_call
 
     def func_dependency(self: Any, node: Any, args: Any, kwargs: Any) -> Any:
@@ -142,7 +143,13 @@ def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
         except BlasError as e:
             raise InvalidArguments(str(e)) from None
         with options_for_call(options):
-            return original(self, node, args, kwargs)
+            dep = original(self, node, args, kwargs)
+        info = getattr(dep, "blas_info", None)
+        if info is not None and id(dep) not in RESOLVED_HERE:  # from Meson's cache: the one-process checks
+            RESOLVED_HERE.add(id(dep))
+            from .process import blas_resolved
+            blas_resolved(self.environment, dep.for_machine, info)
+        return dep
 
     return func_dependency
 
@@ -167,6 +174,31 @@ def _wrap_override(original: Callable[..., Any]) -> Callable[..., Any]:
     return _override_dependency_impl
 
 
+def _wrap_identifier(original: Callable[..., Any]) -> Callable[..., Any]:
+    def get_dep_identifier(name: str, kwargs: Any) -> Any:
+        identifier = original(name, kwargs)
+        if not is_blas_name(name):
+            return identifier
+        # Meson keeps list values as tuple(frozenset(...)), in an order that changes with each
+        # process's string hashing: a reconfigure would miss BLAS dependencies with two or more
+        # modules (the interface is always one of them) in its dependency cache
+        return tuple((key, tuple(sorted(value)) if key == "modules" and isinstance(value, tuple) else value)
+                     for key, value in identifier)
+
+    return get_dep_identifier
+
+
+def _wrap_cache_get(original: Callable[..., Any]) -> Callable[..., Any]:
+    def get(self: Any, key: Any) -> Any:
+        dep = original(self, key)
+        still_valid = getattr(dep, "blas_still_valid", None)
+        if still_valid is not None and not still_valid():
+            return None  # other options (-Dblas=...), environment or library files: search again
+        return dep
+
+    return get
+
+
 def check_meson_version() -> None:
     from mesonbuild import coredata
     from packaging.version import Version
@@ -185,6 +217,7 @@ def install() -> None:
     if _installed:
         return
     check_meson_version()
+    from mesonbuild import coredata, dependencies
     from mesonbuild.dependencies import detect
     from mesonbuild.interpreter import interpreter, mesonmain
 
@@ -196,5 +229,7 @@ def install() -> None:
         # like MPI/HDF5: language: 'fortran' gives ILP64 deps the 8-byte integer flag
         detect._packages_accept_language.add(name)
     compat.wrap(interpreter.Interpreter, "func_dependency", _wrap_func_dependency)
+    compat.wrap(dependencies, "get_dep_identifier", _wrap_identifier)
+    compat.wrap(coredata.DependencyCache, "get", _wrap_cache_get)
     compat.wrap(mesonmain.MesonMain, "_override_dependency_impl", _wrap_override)
     _installed = True

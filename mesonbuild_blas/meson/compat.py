@@ -98,7 +98,7 @@ def method_value(method: object) -> str:
     return str(value) if value else "auto"
 
 
-def wrap(owner: type, attr: str, make: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
+def wrap(owner: object, attr: str, make: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
     """Replace ``owner.attr`` by ``make(original)`` once."""
     original = getattr(owner, attr)
     if getattr(original, "__mesonbuild_blas__", False):

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from mesonbuild.dependencies.base import DependencyException, ExternalDependency
 from mesonbuild.mesonlib import version_compare_many
 
+from .. import vendors
 from ..errors import BlasError
 from ..header import header_digest, render_header
 from ..probes import Toolchain, default_cache_dir
@@ -36,6 +37,9 @@ from .process import blas_resolved
 
 if TYPE_CHECKING:  # the Fortran adapter (and pyelftools) load only for dependencies that use it
     from ..fortran.attach import AdapterBuild
+
+#: ids of the dependencies resolved (not taken from Meson's cache) in this process
+RESOLVED_HERE: set[int] = set()
 
 #: generated headers known to be up to date in this process (their directory names
 #: are digests of their content, so a path never needs rewriting once current)
@@ -92,6 +96,34 @@ def link_through(arg: str, scratch: str) -> str:
     return link
 
 
+#: environment variables a search reads besides the project options: a change makes a
+#: dependency cached in the build directory stale (Meson reuses it on reconfigure)
+CACHE_ENVIRONMENT = ("PKG_CONFIG_PATH", "PKG_CONFIG_LIBDIR", "CMAKE_PREFIX_PATH",
+                     *dict.fromkeys(root for v in vendors.VENDORS for root in v.env_roots))
+
+
+def _file_state(path: str) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+@dataclasses.dataclass(frozen=True)
+class Fingerprint:
+    """What a resolved dependency depended on: the project's options, the environment, its library files."""
+
+    options: ProjectOptions
+    environment: tuple[tuple[str, str | None], ...]
+    files: tuple[tuple[str, tuple[int, int, int] | None], ...]
+
+    @classmethod
+    def now(cls, files: tuple[str, ...]) -> Fingerprint:
+        return cls(_OPTIONS.get() or ProjectOptions(), tuple((v, os.environ.get(v)) for v in CACHE_ENVIRONMENT),
+                   tuple((f, _file_state(f)) for f in files))
+
+
 class BlasDependency(ExternalDependency):  # type: ignore[misc]
     """``dependency('blas' | 'lapack' | 'cblas' | 'lapacke' | <vendor>)``."""
 
@@ -106,6 +138,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         self._adapter_build: AdapterBuild | None = None
         self.blas_scratch = ""
         self.blas_wheel_args: list[str] = []  #: wheel library files linked through the build dir
+        self.blas_fingerprint: Fingerprint | None = None  #: see :meth:`blas_still_valid`
         try:
             try:
                 request = build_request(name, list(kwargs.get("modules") or []), _OPTIONS.get() or ProjectOptions(),
@@ -179,7 +212,16 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         # the adapter first: its (hidden) definitions win over same-named library symbols
         self.link_args = [*adapter_args, *library_args]
         self.version = info.version or found.candidate.version or "unknown"
+        files = [info.library, *adapter_args, *(a for a in found.candidate.link_args if os.path.isabs(a))]
+        self.blas_fingerprint = Fingerprint.now(tuple(dict.fromkeys(f for f in files if f)))
         blas_resolved(self.env, self.for_machine, info)
+        RESOLVED_HERE.add(id(self))
+
+    def blas_still_valid(self) -> bool:
+        """Whether this dependency, kept in the build directory by Meson's dependency cache, still is what a
+        search would find: same project options and environment, library files unchanged."""
+        old = self.blas_fingerprint
+        return old is not None and Fingerprint.now(tuple(f for f, _state in old.files)) == old
 
     def _compiler_layer(self, found: Found, request: Request, toolchain: Toolchain | None) -> Found:
         """``found`` with the vendor's interface layer for the project's Fortran compiler, when it ships one
