@@ -117,7 +117,7 @@ class VendorAdvice:
 
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # one object per vendor: identity is equality
 class Vendor:
     name: str
     description: str
@@ -225,6 +225,9 @@ class Vendor:
     #: projects ask for them; ``{name}`` is the vendor, ``{threading}`` a link-time variant
     pkgconfig_export: Mapping[str, str] = field(
         default_factory=lambda: {LP64: "{name}", ILP64: "{name}64"})
+
+    def __repr__(self) -> str:
+        return f"Vendor({self.name!r})"
 
     def schemes(self, interface: str, suffix_override: str | None = None) -> tuple[Scheme, ...]:
         suffixes = (suffix_override,) if suffix_override is not None else self.suffixes.get(interface, ("",))

@@ -201,12 +201,14 @@ def _wrap_cache_get(original: Callable[..., Any]) -> Callable[..., Any]:
 
 def check_meson_version() -> None:
     from mesonbuild import coredata
-    from packaging.version import Version
 
-    found = Version(coredata.version.split(".dev")[0])
-    if not (Version(MESON_MIN) <= found < Version(MESON_MAX_EXCLUSIVE)):
+    from .compat import version_tuple
+
+    found = version_tuple(coredata.version)
+    if not (version_tuple(MESON_MIN) <= found < version_tuple(MESON_MAX_EXCLUSIVE)):
         raise BlasError(
-            f"mesonbuild-blas supports Meson >= {MESON_MIN}, < {MESON_MAX_EXCLUSIVE}; this is Meson {found}",
+            f"mesonbuild-blas supports Meson >= {MESON_MIN}, < {MESON_MAX_EXCLUSIVE}; this is Meson "
+            f"{coredata.version}",
             f"pip install 'meson>={MESON_MIN},<{MESON_MAX_EXCLUSIVE}'",
         )
 

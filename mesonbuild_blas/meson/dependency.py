@@ -26,17 +26,17 @@ from mesonbuild.mesonlib import version_compare_many
 from .. import vendors
 from ..errors import BlasError
 from ..header import header_digest, render_header
-from ..probes import Toolchain, default_cache_dir
 from ..request import ProjectOptions, Request, build_request
 from ..result import BlasInfo
-from ..search import Found, VersionRequirement, hint, search
-from ..verify import time_dgemm, verify
 from . import compat
-from .lookups import MesonLookups, debug, log, warn
-from .process import blas_resolved
 
-if TYPE_CHECKING:  # the Fortran adapter (and pyelftools) load only for dependencies that use it
+if TYPE_CHECKING:
+    # the Fortran adapter (and pyelftools) load only for dependencies that use it; the search,
+    # the probes and the lookups only when a dependency is searched for (a reconfigure takes
+    # unchanged dependencies from Meson's cache: loading the build directory stays cheap)
     from ..fortran.attach import AdapterBuild
+    from ..probes import Toolchain
+    from ..search import Found
 
 #: ids of the dependencies resolved (not taken from Meson's cache) in this process
 RESOLVED_HERE: set[int] = set()
@@ -139,6 +139,10 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         self.blas_scratch = ""
         self.blas_wheel_args: list[str] = []  #: wheel library files linked through the build dir
         self.blas_fingerprint: Fingerprint | None = None  #: see :meth:`blas_still_valid`
+        from ..search import Found, VersionRequirement, hint, search
+        from ..verify import time_dgemm, verify
+        from .lookups import MesonLookups, debug, log, warn
+
         try:
             try:
                 request = build_request(name, list(kwargs.get("modules") or []), _OPTIONS.get() or ProjectOptions(),
@@ -170,6 +174,10 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
             raise
 
     def _accept(self, found: Found, request: Request, toolchain: Toolchain | None) -> None:
+        from ..probes import default_cache_dir
+        from .lookups import log, warn
+        from .process import blas_resolved
+
         info = found.info
         adapter_args: list[str] = []
         header_info = info
@@ -229,6 +237,9 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         from ..fortran.attach import describe_convention
         from ..fortran.conventions import compiler_convention
         from ..fortran.layers import layer_candidate
+        from ..search import Found
+        from ..verify import verify
+        from .lookups import debug, log
 
         consumer = compiler_convention(self._fortran_compiler().get_id())
         if consumer is None or toolchain is None:
