@@ -141,7 +141,8 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         self.blas_fingerprint: Fingerprint | None = None  #: see :meth:`blas_still_valid`
         from ..search import Found, VersionRequirement, hint, search
         from ..verify import time_dgemm, verify
-        from .lookups import MesonLookups, debug, log, warn
+        from .lookups import MesonLookups
+        from .messages import debug, log, warn
 
         try:
             try:
@@ -175,7 +176,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
 
     def _accept(self, found: Found, request: Request, toolchain: Toolchain | None) -> None:
         from ..probes import default_cache_dir
-        from .lookups import log, warn
+        from .messages import log, warn
         from .process import blas_resolved
 
         info = found.info
@@ -239,7 +240,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         from ..fortran.layers import layer_candidate
         from ..search import Found
         from ..verify import verify
-        from .lookups import debug, log
+        from .messages import debug, log
 
         consumer = compiler_convention(self._fortran_compiler().get_id())
         if consumer is None or toolchain is None:

@@ -26,21 +26,8 @@ from ..search import Candidate, Host, Note
 from ..testing import FRAMEWORK_DIR_ENV, framework_fixture_dir
 from ..wheels import InstalledWheel, installed_wheels, wheel_dir, wheels_in
 from . import compat
+from .messages import LOG_PREFIX, debug, log, warn
 
-LOG_PREFIX = "mesonbuild-blas:"
-
-
-def log(message: str) -> None:
-    """A ``mesonbuild-blas:`` line in Meson's log."""
-    mlog.log(LOG_PREFIX, message)
-
-
-def debug(message: str) -> None:
-    mlog.debug(f"{LOG_PREFIX} {message}")
-
-
-def warn(message: str) -> None:
-    mlog.warning(f"{LOG_PREFIX} {message}")
 #: machine-file property: ``pip install --target`` directories holding wheels for the host machine
 WHEELDIR_PROPERTY = "blas_wheeldir"
 

@@ -15,7 +15,7 @@ from typing import Any
 from ..conflicts import COMPILER_OPENMP, RUNTIME_LIBRARIES, ProjectOpenmp, clashes, openmp_mix, uses_openmp
 from ..result import BlasInfo
 from . import compat
-from .lookups import warn
+from .messages import warn
 
 #: BLAS dependencies resolved in this process, per build directory (one configure)
 _RESOLVED: dict[str, list[BlasInfo]] = {}
