@@ -69,5 +69,6 @@ def wheel_data(key: str, requirements: Sequence[str], platform: str, keep: Calla
                         shutil.copyfileobj(src, out, 1 << 20)
                     if (item.external_attr >> 16) & 0o111:
                         dest.chmod(0o755)
+    where.mkdir(parents=True, exist_ok=True)
     (where / ".complete").write_text("")
     return where, ""
