@@ -31,17 +31,27 @@ BENCH_REPEAT = 3
 NO_COMPILER = "cannot verify without a C compiler (the probes are C programs: install one, e.g. gcc)"
 
 
+def library_dirs(link_args: Sequence[str], default_dirs: Sequence[str]) -> list[str]:
+    """Where the linker looks for ``-l`` names: the link line's ``-L`` dirs, then ``default_dirs``."""
+    return [a[2:] for a in link_args if a.startswith("-L") and len(a) > 2] + list(default_dirs)
+
+
+def library_file(name: str, dirs: Sequence[str]) -> str:
+    """The file ``-l<name>`` means in ``dirs`` ("" when none is there)."""
+    return next((p for d in dirs for ext in (".so", ".dylib", ".a")
+                 if os.path.exists(p := os.path.join(d, f"lib{name}{ext}"))), "")
+
+
 def linked_libraries(link_args: Sequence[str], default_dirs: Sequence[str]) -> tuple[str, ...]:
     """The library files a link line names (real paths), in order."""
-    dirs = [a[2:] for a in link_args if a.startswith("-L") and len(a) > 2] + list(default_dirs)
+    dirs = library_dirs(link_args, default_dirs)
     out: list[str] = []
     for arg in link_args:
         path = ""
         if os.path.isabs(arg) and os.path.isfile(arg):
             path = arg
         elif arg.startswith("-l") and len(arg) > 2:
-            path = next((p for d in dirs for ext in (".so", ".dylib", ".a")
-                         if os.path.exists(p := os.path.join(d, f"lib{arg[2:]}{ext}"))), "")
+            path = library_file(arg[2:], dirs)
         path = _dll_of_import_library(path) if path else path
         if path and os.path.realpath(path) not in out:
             out.append(os.path.realpath(path))

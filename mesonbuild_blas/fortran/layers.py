@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ..search import Candidate
 from ..vendors import FortranLayer, Vendor
+from ..verify import library_dirs, library_file
 
 #: what a library file name may carry after ``lib<name>`` (``.so``, ``.so.3``, ``.a``, ``.dylib``)
 _EXTENSIONS = re.compile(r"(\.so(\.\d+)*|\.a|(\.\d+)*\.dylib)\Z")
@@ -45,7 +46,7 @@ def _swap(link_args: Sequence[str], old: str, new: str, lib_dirs: Sequence[str])
 
     The file is "" when ``new`` does not exist where ``old`` was found.
     """
-    dirs = [a[2:] for a in link_args if a.startswith("-L") and len(a) > 2] + list(lib_dirs)
+    dirs = library_dirs(link_args, lib_dirs)
     out: list[str] = []
     file: str | None = None
     for arg in link_args:
@@ -53,8 +54,7 @@ def _swap(link_args: Sequence[str], old: str, new: str, lib_dirs: Sequence[str])
             file = swapped if os.path.isfile(swapped) else ""
             out.append(swapped)
         elif arg == f"-l{old}":
-            file = next((p for d in dirs for ext in (".so", ".a", ".dylib")
-                         if os.path.isfile(p := os.path.join(d, f"lib{new}{ext}"))), "")
+            file = library_file(new, dirs)
             out.append(f"-l{new}")
         else:
             out.append(arg)

@@ -115,6 +115,10 @@ class MesonLookups:
             return args
         return [f"-{a[1:]}" if a[:2] in ("/D", "/I") and len(a) > 2 else a for a in args]
 
+    def _pkgconfig_missing_reason(self) -> str:
+        return (f"the pkg-config program {self._configured_tool('pkg-config')} was not found: install pkgconf, or "
+                f"fix PKG_CONFIG / the pkg-config entry of the machine file")
+
     def _pkgconfig_entries(self, vendor: vendors.Vendor, request: Request) -> list[tuple[tuple[str, ...], Any]]:
         sdl = request.sdl if request.sdl is not None else vendor.sdl_default.get(self.host.system)
         return vendor.pkgconfig_entries(request.interface, request.threading_for(vendor.name), sdl, self.static)
@@ -156,8 +160,7 @@ class MesonLookups:
         if not entries:
             return
         if self._pkgconfig_program_missing():
-            yield Note(f"pkg-config (the pkg-config program {self._configured_tool('pkg-config')} was not found: "
-                       f"install pkgconf, or fix PKG_CONFIG / the pkg-config entry of the machine file)")
+            yield Note(f"pkg-config ({self._pkgconfig_missing_reason()})")
             return
         yield Note("pkg-config " + ", ".join(" + ".join(names) for names, _ in entries))
         for root_or_note in self._env_roots(vendor):
@@ -274,9 +277,8 @@ class MesonLookups:
             directory = os.path.join(prefix, *relative.split("/"))
             yield Note(f"pkg-config files in {directory}")
             if os.path.isdir(directory) and self._pkgconfig_program_missing():
-                yield Note(f"{directory}: reading its .pc files needs the pkg-config program "
-                           f"{self._configured_tool('pkg-config')}, which was not found (install pkgconf, or name "
-                           f"it in the pkg-config entry of the machine file)", unusable=True)
+                yield Note(f"{directory}: reading its .pc files needs pkg-config ({self._pkgconfig_missing_reason()})",
+                           unusable=True)
                 continue
             yield from self._pc_files_in(directory, self._pkgconfig_entries(vendor, request), "python")
 

@@ -64,12 +64,13 @@ def _index_names(body: bytes, width: int) -> list[str]:
     return [s.decode("latin-1") for s in strings.split(b"\0")[:count] if s]
 
 
-def _short_import_name(body: bytes) -> str | None:
-    """The symbol of a short import object (what MSVC's lib.exe writes per export), else None."""
+def _short_import(body: bytes) -> tuple[str, str] | None:
+    """(symbol, DLL name) of a short import object (what MSVC's lib.exe writes per export), else None."""
     if len(body) < 20 or struct.unpack_from("<HH", body) != _IMPORT_SIG:
         return None
-    name = body[20:].split(b"\0", 1)[0]
-    return name.decode("latin-1") or None
+    symbol, _, rest = body[20:].partition(b"\0")
+    dll = rest.split(b"\0", 1)[0]
+    return symbol.decode("latin-1"), dll.decode("latin-1")
 
 
 def import_library_dll(path: str | Path) -> str:
@@ -80,10 +81,9 @@ def import_library_dll(path: str | Path) -> str:
     except (OSError, ExportsError):
         return ""
     for _name, body in members:
-        if len(body) >= 20 and struct.unpack_from("<HH", body) == _IMPORT_SIG:
-            parts = body[20:].split(b"\0", 2)
-            if len(parts) >= 2 and parts[1]:
-                return parts[1].decode("latin-1")
+        entry = _short_import(body)
+        if entry is not None and entry[1]:
+            return entry[1]
     return ""
 
 
@@ -101,9 +101,9 @@ def archive_symbols(data: bytes) -> set[str]:
     if names:
         return names
     for _name, body in members:
-        symbol = _short_import_name(body)
-        if symbol is not None:
-            names.update((symbol, f"__imp_{symbol}"))
+        entry = _short_import(body)
+        if entry is not None and entry[0]:
+            names.update((entry[0], f"__imp_{entry[0]}"))
     return names
 
 
