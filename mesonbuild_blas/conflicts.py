@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from . import vendors
+from .records import record
 from .result import BlasInfo
 
 
@@ -71,7 +71,7 @@ OPENMP_FLAGS = ("-fopenmp", "-qopenmp", "-fiopenmp", "-openmp", "/openmp", "/Qop
 RUNTIME_LIBRARIES = {"gomp": "libgomp", "iomp5": "libiomp5", "omp": "libomp"}
 
 
-@dataclass(frozen=True)
+@record
 class ProjectOpenmp:
     """The OpenMP runtime the project itself uses."""
 

@@ -12,8 +12,9 @@ import sys
 import textwrap
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TextIO
+
+from .records import record
 
 
 def is_terminal(stream: TextIO) -> bool:
@@ -51,7 +52,7 @@ def shorten_middle(text: str, width: int) -> str:
     return f"{text[:head]}…{text[-tail:]}"
 
 
-@dataclass(frozen=True)
+@record
 class Column:
     title: str
     right: bool = False  #: right-aligned (numbers)

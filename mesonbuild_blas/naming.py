@@ -24,7 +24,8 @@ cannot be pasted into a C name.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from .records import record
 
 _IDENT_FRAGMENT = re.compile(r"[A-Za-z0-9_$]*\Z")
 
@@ -34,7 +35,7 @@ def is_identifier_fragment(text: str) -> bool:
     return bool(_IDENT_FRAGMENT.match(text))
 
 
-@dataclass(frozen=True)
+@record
 class Scheme:
     prefix: str = ""
     suffix: str = ""

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from . import vendors
 from .errors import BlasError
 from .naming import is_identifier_fragment
+from .records import record
 
 FEATURES = ("cblas", "lapack", "lapacke")
 #: flags of ``modules:`` that are not features
@@ -22,7 +21,7 @@ METHOD_ALIASES = {"extraframework": "framework"}
 MESON_METHODS = ("auto", "pkg-config", "cmake", "system", "extraframework")
 
 
-@dataclass(frozen=True)
+@record
 class ProjectOptions:
     """The conventional numpy/SciPy build options, when the project declares them."""
 
@@ -35,7 +34,7 @@ class ProjectOptions:
     vendor_threading: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Request:
     name: str  #: what was asked for, lower case (``blas``, ``openblas64`` ...)
     interface: str

@@ -9,10 +9,10 @@ rendered from it.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Literal, get_args
+
+from .records import field, fields, record
 
 MANGLING_HEADER = "blas_mangling.h"
 JSON_SCHEMA_VERSION = 1
@@ -51,7 +51,7 @@ class ResultError(ValueError):
     """A JSON record that is not a BlasInfo (wrong type or value of a field)."""
 
 
-@dataclass(frozen=True)
+@record
 class BlasInfo:
     vendor: str
     interface: Interface
@@ -96,7 +96,7 @@ class BlasInfo:
     def variables(self) -> dict[str, str]:
         """The ``dep.get_variable()`` view: every value as a Meson string."""
         out: dict[str, str] = {"plain_symbols": "true" if self.plain_symbols else "false"}
-        for f in dataclasses.fields(self):
+        for f in fields(self):
             if f.name in ("notes", "version"):
                 continue
             value = getattr(self, f.name)
@@ -140,7 +140,7 @@ class BlasInfo:
 
     def to_json(self) -> dict[str, object]:
         """Every field, JSON-ready (numbers as numbers, ``None`` as null)."""
-        data: dict[str, object] = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        data: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self)}
         data["notes"] = list(self.notes)
         data["plain_symbols"] = self.plain_symbols
         return data
@@ -149,9 +149,9 @@ class BlasInfo:
     def from_json(cls, data: Mapping[str, object]) -> BlasInfo:
         """The inverse of :meth:`to_json`; keys that are not fields are ignored."""
         values: dict[str, object] = {}
-        for f in dataclasses.fields(cls):
+        for f in fields(cls):
             if f.name not in data:
-                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                if f.required:
                     raise ResultError(f"BLAS result without {f.name!r}")
                 continue
             values[f.name] = _check_field(f.name, data[f.name])

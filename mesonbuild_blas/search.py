@@ -16,19 +16,18 @@ library (``-Dblas=fastest``), and the hints of a failed search.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Protocol
 
 from . import vendors
 from .probes.interpret import Rejection
+from .records import field, record, replace
 from .request import Request
 from .result import BlasInfo
 from .testing import framework_fixture_dir
 
 
-@dataclass(frozen=True)
+@record
 class Candidate:
     """One way to link a vendor's library, found by one lookup."""
 
@@ -44,10 +43,10 @@ class Candidate:
     #: artifact keeps a run path into the package
     from_wheel: bool = False
     #: lookup-specific handle for variable pass-through (the pkg-config dependency); never compared
-    handle: object = dataclasses.field(default=None, compare=False, repr=False)
+    handle: object = field(default=None, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@record
 class Note:
     """What a lookup looked at (``unusable=False``), or found and could not use (``True``)."""
 
@@ -55,7 +54,7 @@ class Note:
     unusable: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Host:
     """The machine the dependency is for (Meson's ``host_machine``)."""
 
@@ -87,14 +86,14 @@ Verify = Callable[[vendors.Vendor, Request, Candidate], "BlasInfo | Rejection"]
 Time = Callable[[Candidate, BlasInfo], BlasInfo]
 
 
-@dataclass(frozen=True)
+@record
 class Found:
     vendor: vendors.Vendor
     candidate: Candidate
     info: BlasInfo
 
 
-@dataclass(frozen=True)
+@record
 class NotFound:
     request: Request
     tried: tuple[str, ...]  #: one line per rejected candidate or vendor without candidates
@@ -103,7 +102,7 @@ class NotFound:
         return "; ".join(self.tried) or "nothing (no vendor applies)"
 
 
-@dataclass(frozen=True)
+@record
 class VersionRequirement:
     """``version:`` of the dependency call: a predicate plus its text, for messages."""
 
@@ -154,7 +153,7 @@ def _with_lapack_partner(vendor: vendors.Vendor, request: Request, cand: Candida
         if lapack is None:
             continue
         note = f"LAPACK from {partner.name} ({', '.join(lapack)})"
-        paired = dataclasses.replace(cand, label=f"{cand.label} + {partner.name} LAPACK",
+        paired = replace(cand, label=f"{cand.label} + {partner.name} LAPACK",
                                      link_args=(*cand.link_args, *lapack), notes=(*cand.notes, note))
         outcome = verify(vendor, request, paired)
         if isinstance(outcome, Rejection):
@@ -237,7 +236,7 @@ def _try(vendor: vendors.Vendor, request: Request, cand: Candidate, lookups: Loo
 def _timed(request: Request, found: Found, time: Time | None) -> Found:
     if time is None or not request.bench or found.info.verified_by != "run":
         return found
-    return dataclasses.replace(found, info=time(found.candidate, found.info))
+    return replace(found, info=time(found.candidate, found.info))
 
 
 def hint(request: Request, lookups: Lookups) -> str:
@@ -257,7 +256,7 @@ def hint(request: Request, lookups: Lookups) -> str:
     if request.method != "auto":
         parts.append("drop the method: keyword to try every lookup")
     other = vendors.LP64 if request.interface == vendors.ILP64 else vendors.ILP64
-    other_request = dataclasses.replace(request, interface=other, symbol_suffix=None)
+    other_request = replace(request, interface=other, symbol_suffix=None)
     if any(isinstance(item, Candidate) for v in wanted for item in vendor_candidates(v, other_request, lookups)):
         parts.append(f"ask for interface: '{other}' (an {other} build is installed)")
     return "; or ".join(parts)

@@ -15,9 +15,9 @@ and LAPACK ``.pc`` files).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 
 from .naming import Scheme
+from .records import field, record, replace
 
 LP64 = "lp64"
 ILP64 = "ilp64"
@@ -25,7 +25,7 @@ INTERFACES = (LP64, ILP64)
 INT_SIZE = {LP64: 4, ILP64: 8}
 
 
-@dataclass(frozen=True)
+@record
 class WheelFiles:
     """The library files of a wheel on one host system, relative to the package directory."""
 
@@ -34,7 +34,7 @@ class WheelFiles:
     runtime: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Wheel:
     """A BLAS library shipped inside a Python package (the ``python`` method)."""
 
@@ -50,7 +50,7 @@ class Wheel:
         return self.files.get(system)
 
 
-@dataclass(frozen=True)
+@record
 class InfoCall:
     """A vendor C function the probe calls for version/threading facts.
 
@@ -71,7 +71,7 @@ class InfoCall:
     arg: str = ""  #: ``names``: the last name of the enumeration
 
 
-@dataclass(frozen=True)
+@record
 class Threading:
     """A threading variant chosen at link time (MKL's layers)."""
 
@@ -80,7 +80,7 @@ class Threading:
     layer: str  #: the ``threading`` variable it gives
 
 
-@dataclass(frozen=True)
+@record
 class FortranLayer:
     """A variant of the vendor's interface library built for one Fortran result convention.
 
@@ -95,7 +95,7 @@ class FortranLayer:
     replace: tuple[tuple[str, str], ...]
 
 
-@dataclass(frozen=True)
+@record
 class VendorAdvice:
     """What to tell the user when a vendor's library is slow on this machine."""
 
@@ -117,7 +117,7 @@ class VendorAdvice:
 
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # one object per vendor: identity is equality
+@record(eq=False, repr=False)  # one object per vendor: identity is equality
 class Vendor:
     name: str
     description: str
@@ -577,7 +577,7 @@ ALL_NAMES = tuple(dict.fromkeys((
     *(n for v in VENDORS for n in v.interface_names))))
 
 
-@dataclass(frozen=True)
+@record
 class DependencyName:
     """What a ``dependency()`` name means: a generic name or a vendor, maybe with an interface."""
 

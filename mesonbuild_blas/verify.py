@@ -10,7 +10,6 @@ integration layer hands over a :class:`~mesonbuild_blas.probes.Toolchain`.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable, Sequence
 
@@ -20,6 +19,7 @@ from .header import validate_for_header
 from .probes import ProbeBuildError, Toolchain, link_probe, run_probe
 from .probes.interpret import Rejection, interpret, interpret_linked, probe_input
 from .probes.pe_exports import import_library_dll
+from .records import replace
 from .request import Request
 from .result import BlasInfo
 from .search import Candidate
@@ -140,4 +140,4 @@ def time_dgemm(cand: Candidate, info: BlasInfo, toolchain: Toolchain | None,
         warn(f"the dgemm timing of {info.vendor} ran {best.library}, not {info.library}; not using it")
         return info
     log(f"{info.vendor} ({info.interface}) dgemm n={BENCH_N}, 1 thread: {best.gflops:.1f} GFLOP/s")
-    return dataclasses.replace(info, dgemm_gflops=round(best.gflops, 1))
+    return replace(info, dgemm_gflops=round(best.gflops, 1))

@@ -15,13 +15,14 @@ from conftest import BIN, meson_blas, plain_meson, run, write_project
 from mesonbuild_blas import __version__
 from mesonbuild_blas.cli import OPTIONS_BLOCK
 from mesonbuild_blas.meson import project_options
+from mesonbuild_blas.records import fields
 from mesonbuild_blas.result import BlasInfo
 from mesonbuild_blas.vendors import THREADING_OPTIONS
 
 pytestmark = pytest.mark.meson
 
 CLI = str(BIN / "mesonbuild-blas")
-FIELDS = set(BlasInfo.__dataclass_fields__) | {"name", "compile_args", "link_args", "requested_threading",
+FIELDS = {f.name for f in fields(BlasInfo)} | {"name", "compile_args", "link_args", "requested_threading",
                                                 "plain_symbols"}  # derived from the prefix and suffix
 
 

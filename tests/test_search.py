@@ -7,12 +7,11 @@ is checked on its own.
 
 from __future__ import annotations
 
-import dataclasses
 import subprocess
 import sys
 from collections.abc import Iterable
 
-from mesonbuild_blas import vendors
+from mesonbuild_blas import records, vendors
 from mesonbuild_blas.probes.interpret import Rejection
 from mesonbuild_blas.request import ProjectOptions, Request, build_request
 from mesonbuild_blas.result import BlasInfo, as_interface
@@ -65,7 +64,7 @@ class FakeVerify:
         self.verified.append(cand.label)
         outcome = self.outcomes.get(cand.label, Rejection(f"{cand.label} does not work"))
         if isinstance(outcome, BlasInfo) and cand.notes:
-            outcome = dataclasses.replace(outcome, notes=cand.notes)
+            outcome = records.replace(outcome, notes=cand.notes)
         return outcome
 
 
@@ -210,7 +209,7 @@ def test_fastest_times_the_first_accepted_candidate_of_each_vendor() -> None:
 
     def time(c: Candidate, i: BlasInfo) -> BlasInfo:
         timed.append(c.label)
-        return dataclasses.replace(i, dgemm_gflops=speeds[c.label])
+        return records.replace(i, dgemm_gflops=speeds[c.label])
 
     logged: list[str] = []
     found = search(req(blas_order=("fastest", "netlib", "blis", "openblas")), lookups, verify, time=time,
@@ -227,7 +226,7 @@ def test_bench_module_times_only_when_asked() -> None:
     verify = FakeVerify({"ref": info("netlib")})
 
     def time(c: Candidate, i: BlasInfo) -> BlasInfo:
-        return dataclasses.replace(i, dgemm_gflops=1.5)
+        return records.replace(i, dgemm_gflops=1.5)
 
     found = search(req("netlib"), lookups, verify, time=time)
     assert isinstance(found, Found) and found.info.dgemm_gflops is None

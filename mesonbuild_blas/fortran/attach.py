@@ -6,13 +6,12 @@ object first, log, warn); everything here is Meson-free.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..naming import Scheme
 from ..probes import Toolchain
+from ..records import field, record, replace
 from ..result import BlasInfo
 from ..verify import linked_libraries
 from .adapter import AdapterError, AdapterPlan, BuiltAdapter, build_adapter, plan_adapter
@@ -24,7 +23,7 @@ from .symbols import Library, SymbolReadError, open_library
 _ABI_LABEL = {("registers", "float"): "gfortran", ("hidden", "float"): "g77", ("hidden", "double"): "f2c"}
 
 
-@dataclass(frozen=True)
+@record
 class Attached:
     """What the dependency hands consumers."""
 
@@ -38,7 +37,7 @@ class Attached:
     build: AdapterBuild | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@record
 class AdapterBuild:
     plan: AdapterPlan
     scheme: Scheme
@@ -92,7 +91,7 @@ def attach_adapter(info: BlasInfo, compiler_id: str, toolchain: Toolchain | None
     library = library_convention(info.fortran_abi)
     if library is None:
         # the result convention was not proven: adapt the names only, and say which calls are at risk
-        library = dataclasses.replace(consumer)
+        library = replace(consumer)
         warnings.append(f"the Fortran ABI of {info.vendor} is {info.fortran_abi}: complex- and REAL-valued "
                         f"functions ({_affected(('complex', 'real'))}) may return garbage when called from Fortran")
     names = scheme.fortran("dgemm") != consumer.symbol("dgemm")
@@ -126,12 +125,12 @@ def attach_adapter(info: BlasInfo, compiler_id: str, toolchain: Toolchain | None
         return Attached(info, warnings=(*warnings, f"no Fortran adapter for {info.vendor} ({e}), yet Fortran "
                                         f"callers need one: {what}"))
     kind = plan.kind
-    adapted = dataclasses.replace(info, fortran_adapter=kind,
+    adapted = replace(info, fortran_adapter=kind,
                                   notes=(*info.notes, f"Fortran adapter ({kind}): {plan.describe()}"))
     header_info = adapted
     if "abi" in kind:
         label = _ABI_LABEL.get((consumer.complex_return, consumer.real_return), info.fortran_abi)
-        header_info = dataclasses.replace(adapted, fortran_abi=label)  # type: ignore[arg-type]
+        header_info = replace(adapted, fortran_abi=label)
     checked = f" ({', '.join(built.checked)} called and correct)" if built.checked else ""
     log = (f"Fortran adapter for {info.vendor} ({kind}): {plan.describe()}; proven by "
            f"{'running' if built.verified_by == 'run' else 'linking'} its self-test{checked}")

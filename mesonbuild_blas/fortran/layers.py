@@ -10,12 +10,11 @@ only a proven layer replaces the adapter.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from ..records import record, replace
 from ..search import Candidate
 from ..vendors import FortranLayer, Vendor
 from ..verify import library_dirs, library_file
@@ -24,7 +23,7 @@ from ..verify import library_dirs, library_file
 _EXTENSIONS = re.compile(r"(\.so(\.\d+)*|\.a|(\.\d+)*\.dylib)\Z")
 
 
-@dataclass(frozen=True)
+@record
 class LayerChoice:
     """A candidate linking ``layer`` instead of the found interface library, or why there is none."""
 
@@ -79,7 +78,7 @@ def layer_candidate(vendor: Vendor, candidate: Candidate, fortran_abi: str, cons
             if not file:
                 return LayerChoice(layer, None, f"{vendor.name} ships no {new} layer next to its {old} "
                                                 f"(for {consumer_abi} callers)")
-            return LayerChoice(layer, dataclasses.replace(
+            return LayerChoice(layer, replace(
                 candidate, label=f"{candidate.label} with {new}", link_args=tuple(link_args),
                 notes=(*candidate.notes, f"{new} (the {consumer_abi} interface layer) linked instead of {old}")),
                 f"{new} ({file})")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import dataclasses
 import hashlib
 import json
 import os
@@ -26,6 +25,7 @@ from mesonbuild.mesonlib import version_compare_many
 from .. import vendors
 from ..errors import BlasError
 from ..header import header_digest, render_header
+from ..records import record, replace
 from ..request import ProjectOptions, Request, build_request
 from ..result import BlasInfo
 from . import compat
@@ -110,7 +110,7 @@ def _file_state(path: str) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-@dataclasses.dataclass(frozen=True)
+@record
 class Fingerprint:
     """What a resolved dependency depended on: the project's options, the environment, its library files."""
 
@@ -257,7 +257,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
             log(f"{found.vendor.name} ({request.interface}) for {abi} Fortran callers: {choice.note}, proven "
                 f"(fortran_abi {abi})")
             return Found(found.vendor, choice.candidate,
-                         dataclasses.replace(outcome, dgemm_gflops=found.info.dgemm_gflops))
+                         replace(outcome, dgemm_gflops=found.info.dgemm_gflops))
         why = outcome.reason if not isinstance(outcome, BlasInfo) else (
             f"it proved fortran_abi {outcome.fortran_abi}, {outcome.int_size}-byte integers")
         log(f"{choice.note} not used ({why}): Fortran callers get an adapter")

@@ -10,7 +10,6 @@ project's compiler and exe wrapper.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from mesonbuild.dependencies.base import DependencyException
 
 from .. import vendors
 from ..probes import Toolchain, executable_identity, remembered_dirs
+from ..records import replace
 from ..request import Request
 from ..search import Candidate, Host, Note
 from ..testing import FRAMEWORK_DIR_ENV, framework_fixture_dir
@@ -151,7 +151,7 @@ class MesonLookups:
 
     def _with_variant(self, found: Candidate | Note | None, variant: vendors.Threading | None) -> LookupItems:
         if isinstance(found, Candidate) and variant is not None:
-            yield dataclasses.replace(found, threading=variant.layer)
+            yield replace(found, threading=variant.layer)
         elif found is not None:
             yield found
 

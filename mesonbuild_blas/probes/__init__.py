@@ -19,9 +19,9 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..records import field, record
 from .commands import (
     ArgumentSyntax,
     compile_command,
@@ -58,7 +58,7 @@ def question_timeout() -> float:
     return value if value > 0 else DEFAULT_TIMEOUT
 
 
-@dataclass(frozen=True)
+@record
 class Toolchain:
     """How to build and run a probe for the host machine."""
 
@@ -81,7 +81,7 @@ class Toolchain:
     argument_syntax: ArgumentSyntax = "gcc"
 
 
-@dataclass
+@record(frozen=False)
 class ProbeData:
     """Parsed probe output."""
 
