@@ -847,3 +847,16 @@ endforeach
     for entry in entries:
         data = json.loads(entry.read_text())
         assert set(data) >= {"format", "output", "libraries"} and data["output"].rstrip().endswith("E done"), entry
+
+
+def test_pkg_config_is_detected_once_per_configure(tmp_path: Path) -> None:
+    """The plugin asks Meson for the pkg-config program the dependencies use, not a second one."""
+    calls = tmp_path / "calls"
+    wrapper = tmp_path / "pkg-config"
+    wrapper.write_text(f'#!/bin/sh\necho "$*" >> {calls}\nexec {shutil.which("pkg-config")} "$@"\n')
+    wrapper.chmod(0o755)
+    env = {"PKG_CONFIG": str(wrapper), "MESONBUILD_BLAS_CACHE_DIR": str(tmp_path / "cache")}
+    src = write_project(tmp_path / "src", project("dependency('openblas', interface: 'ilp64')"))
+    result = setup(src, tmp_path / "b", env=env)
+    assert (outcome(result) or {}).get("int_size") == "8", result.output
+    assert calls.read_text().splitlines().count("--version") == 1, calls.read_text()

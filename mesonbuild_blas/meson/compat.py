@@ -7,6 +7,7 @@
 | ExternalDependency.__init__   | (type_name, env, kwargs, lang)    | same  | (name, env, kwargs)    |
 | Compiler.find_library         | takes env                         | no env| no env                 |
 | project option values         | coredata.options (≤ 1.6)          | coredata.optstore (≥ 1.7)      |
+| pkg-config singleton key      | machine                           | machine, extra paths           |
 """
 
 from __future__ import annotations
@@ -37,6 +38,16 @@ def version_tuple(text: str) -> tuple[int, ...]:
 MESON_VERSION = version_tuple(_coredata.version)
 CANDIDATE_OBJECTS = MESON_VERSION >= (1, 11)
 COMPILER_TAKES_ENV = MESON_VERSION < (1, 10)
+
+
+def pkgconfig_interface(env: Any, for_machine: Any) -> Any:
+    """Meson's pkg-config program (None when there is none), as the one PkgConfigDependency uses: newer
+    Meson keeps one per list of extra paths, and asking for another key detects pkg-config again."""
+    from mesonbuild.dependencies.pkgconfig import PkgConfigInterface
+
+    if "extra_paths" in PkgConfigInterface.instance.__code__.co_varnames:
+        return PkgConfigInterface.instance(env, for_machine, True, [])
+    return PkgConfigInterface.instance(env, for_machine, True)
 
 
 def make_candidate(cls: type, name: str, env: Any, kwargs: Any, method: str) -> Any:

@@ -133,9 +133,8 @@ class MesonLookups:
 
     def _pkgconfig_reason(self, pc_name: str) -> str:
         """pkg-config's own reason when a .pc exists but cannot be used (a missing Requires:)."""
-        from mesonbuild.dependencies.pkgconfig import PkgConfigInterface
         try:
-            pkgconfig = PkgConfigInterface.instance(self.env, self.for_machine, silent=True)
+            pkgconfig = compat.pkgconfig_interface(self.env, self.for_machine)
             _rc, out, err = pkgconfig._call_pkgbin(["--print-errors", "--exists", pc_name])
         except Exception:  # no pkg-config, or another implementation: no detail to add
             return ""
@@ -143,9 +142,8 @@ class MesonLookups:
                      if "required by '" in line and "virtual:world" not in line), "")
 
     def _pkgconfig_program_missing(self) -> bool:
-        from mesonbuild.dependencies.pkgconfig import PkgConfigInterface
         try:
-            return PkgConfigInterface.instance(self.env, self.for_machine, silent=True) is None
+            return compat.pkgconfig_interface(self.env, self.for_machine) is None
         except Exception:  # treat an unusable pkg-config like a missing one
             return True
 
