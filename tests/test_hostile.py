@@ -849,6 +849,36 @@ endforeach
         assert set(data) >= {"format", "output", "libraries"} and data["output"].rstrip().endswith("E done"), entry
 
 
+def _processes_using(path: Path) -> list[str]:
+    """Command lines of running processes that mention ``path``."""
+    found = []
+    for cmdline in glob.glob("/proc/[0-9]*/cmdline"):
+        try:
+            text = Path(cmdline).read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if str(path) in text:
+            found.append(text)
+    return found
+
+
+def test_probe_object_compiled_in_the_background_leaves_no_process_or_partial_file(tmp_path: Path) -> None:
+    """The first configure on a machine starts the probe compile when project() knows the C compiler."""
+    cache = tmp_path / "cache"
+    env = {"MESONBUILD_BLAS_CACHE_DIR": str(cache)}
+    plain = write_project(tmp_path / "plain", "project('plain', 'c')\n")
+    assert setup(plain, tmp_path / "b0", env=env).returncode == 0  # no BLAS dependency: settled at exit
+    assert not _processes_using(cache) and not list(cache.glob(".tmp-*"))
+    assert len(list(cache.glob("blas_probe-*.o"))) <= 1  # finished in time: kept; else stopped
+    for obj in cache.glob("blas_probe-*.o"):
+        obj.unlink()
+    src = write_project(tmp_path / "src", project("dependency('openblas', interface: 'ilp64')"))
+    first = setup(src, tmp_path / "b1", env=env)
+    assert (outcome(first) or {}).get("int_size") == "8", first.output
+    assert not _processes_using(cache) and not list(cache.glob(".tmp-*"))
+    assert len(list(cache.glob("blas_probe-*.o"))) == 1
+
+
 def test_pkg_config_is_detected_once_per_configure(tmp_path: Path) -> None:
     """The plugin asks Meson for the pkg-config program the dependencies use, not a second one."""
     calls = tmp_path / "calls"

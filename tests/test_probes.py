@@ -265,3 +265,42 @@ def test_compiler_dirs_are_remembered_per_compiler_identity(tmp_path: Path, monk
         f.write_text("{torn")
     assert remembered_dirs(key, lambda: ask("/e"), tmp_path) == ["/e"]  # a torn entry is asked again
     assert calls == ["/a", "/c", "/d", "/e"]
+
+
+def test_background_object_build_is_used_and_an_unused_one_is_stopped(tmp_path: Path) -> None:
+    """The first configure on a machine compiles the probe object while the lookups run."""
+    from mesonbuild_blas import probes
+
+    cache = tmp_path / "cache"
+    probes.prebuild_object(CC, cache)
+    assert len(probes._PREBUILDS) == 1 and list(cache.glob(".tmp-*.o"))  # compiling, into a staged file
+    probes.prebuild_object(CC, cache)  # one build per object
+    assert len(probes._PREBUILDS) == 1
+    libdir = tmp_path / "lib"
+    libdir.mkdir()
+    lib = build_fake_blas(libdir, "int64_t")
+    vendor = vendors.BY_NAME["openblas"]
+    stdin = probe_input(vendor, vendor.schemes("ilp64"))
+    data = run_probe(CC, [], [str(lib), f"-Wl,-rpath,{libdir}"], stdin, cache_dir=cache)
+    assert data.result("s0", "int_width") == "8"
+    assert not probes._PREBUILDS and len(list(cache.glob("blas_probe-*.o"))) == 1
+    assert not list(cache.glob(".tmp-*"))
+    probes.prebuild_object(CC, cache)  # cached: nothing starts
+    assert not probes._PREBUILDS
+
+    other = Toolchain(cc=("cc",), identity="test-cc other")
+    probes.prebuild_object(other, cache)
+    (proc, _staged), = probes._PREBUILDS.values()
+    probes.end_prebuilds()  # nobody needed it: stopped, its staged file removed
+    assert proc.returncode is not None and not probes._PREBUILDS
+    assert not list(cache.glob(".tmp-*")) and len(list(cache.glob("blas_probe-*.o"))) == 1
+
+
+def test_a_failing_background_build_leaves_the_error_to_the_foreground_compile(tmp_path: Path) -> None:
+    from mesonbuild_blas import probes
+
+    broken = Toolchain(cc=("cc", "-fno-such-option"), identity="broken")
+    probes.prebuild_object(broken, tmp_path / "cache")
+    with pytest.raises(probes.ProbeBuildError, match="no-such-option"):
+        run_probe(broken, [], ["-lm"], "", cache_dir=tmp_path / "cache")
+    assert not probes._PREBUILDS and not list((tmp_path / "cache").glob(".tmp-*"))

@@ -199,6 +199,22 @@ def _wrap_cache_get(original: Callable[..., Any]) -> Callable[..., Any]:
     return get
 
 
+def _wrap_add_languages(original: Callable[..., Any]) -> Callable[..., Any]:
+    def add_languages_for(self: Any, args: Any, required: bool, for_machine: Any) -> Any:
+        success = original(self, args, required, for_machine)
+        # a build directory configured before (it holds the marker) has its probe object cached
+        if getattr(self.coredata, "mesonbuild_blas", None) is None:
+            from mesonbuild.mesonlib import MachineChoice
+
+            if for_machine == MachineChoice.HOST:
+                from .dependency import start_probe_object
+
+                start_probe_object(self.environment, for_machine)
+        return success
+
+    return add_languages_for
+
+
 def check_meson_version() -> None:
     from mesonbuild import coredata
 
@@ -234,4 +250,5 @@ def install() -> None:
     compat.wrap(dependencies, "get_dep_identifier", _wrap_identifier)
     compat.wrap(coredata.DependencyCache, "get", _wrap_cache_get)
     compat.wrap(mesonmain.MesonMain, "_override_dependency_impl", _wrap_override)
+    compat.wrap(interpreter.Interpreter, "add_languages_for", _wrap_add_languages)
     _installed = True

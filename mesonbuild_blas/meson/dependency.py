@@ -139,6 +139,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         self.blas_scratch = ""
         self.blas_wheel_args: list[str] = []  #: wheel library files linked through the build dir
         self.blas_fingerprint: Fingerprint | None = None  #: see :meth:`blas_still_valid`
+        from ..probes import prebuild_object
         from ..search import Found, VersionRequirement, hint, search
         from ..verify import time_dgemm, verify
         from .lookups import MesonLookups
@@ -151,7 +152,12 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
             except BlasError as e:
                 raise DependencyException(str(e)) from None
             lookups = MesonLookups(env, self.for_machine, kwargs, bool(self.static), self.libtype)
-            toolchain = lookups.toolchain()
+            toolchain = lookups.toolchain(library_dirs=False)
+            if toolchain is not None:
+                # the first configure on a machine compiles the probe while the lookups run (if
+                # the project's languages did not start it already: start_probe_object)
+                prebuild_object(toolchain)
+                toolchain = replace(toolchain, system_lib_dirs=tuple(lookups.default_lib_dirs()))
             version = (VersionRequirement(" ".join(self.version_reqs),
                                           lambda v: bool(version_compare_many(v, self.version_reqs)[0]))
                        if self.version_reqs else None)
@@ -352,6 +358,25 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
             return str(default)
         name = kwargs.get("internal") or kwargs.get("pkgconfig") or "?"
         raise DependencyException(f"BLAS dependency {self.name} has no variable {name!r}")
+
+
+def start_probe_object(env: Any, for_machine: Any) -> None:
+    """Start compiling the probe object in the background as soon as the project's C (or C++) compiler
+    is known: on a machine with an empty cache, it is ready when the first BLAS ``dependency()`` needs it."""
+    from ..probes import prebuild_object
+    from .lookups import MesonLookups
+
+    compilers = env.coredata.compilers[for_machine]
+    if "c" not in compilers and "cpp" not in compilers:
+        return  # a C compiler detected just for the probes waits for a BLAS dependency
+    try:
+        toolchain = MesonLookups(env, for_machine, {}, False, None).toolchain(library_dirs=False)
+        if toolchain is not None:
+            prebuild_object(toolchain)
+    except Exception as e:  # only a head start: never a reason for project() to fail
+        from .messages import debug
+
+        debug(f"probe object not compiled ahead: {e}")
 
 
 def factory(name: str) -> Any:

@@ -442,7 +442,9 @@ class MesonLookups:
                 _PROBE_COMPILERS[key] = None
         return _PROBE_COMPILERS[key]
 
-    def toolchain(self) -> Toolchain | None:
+    def toolchain(self, library_dirs: bool = True) -> Toolchain | None:
+        """What the probes build with; without the compiler's library dirs (asking may cost a process) when
+        ``library_dirs`` is false."""
         compiler = self.c_compiler()
         if compiler is None:
             return None
@@ -459,7 +461,7 @@ class MesonLookups:
         syntax: Literal["gcc", "msvc"] = "msvc" if compiler.get_argument_syntax() == "msvc" else "gcc"
         return Toolchain(
             cc=tuple(compiler.get_exelist()),
-            system_lib_dirs=tuple(self.default_lib_dirs()),
+            system_lib_dirs=tuple(self.default_lib_dirs()) if library_dirs else (),
             identity=f"{compiler.get_id()} {compiler.version}",
             can_run=can_run,
             run_wrapper=tuple(wrapper),

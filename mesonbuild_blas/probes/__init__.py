@@ -7,6 +7,7 @@ candidate's compile/link arguments.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import json
@@ -276,24 +277,102 @@ def object_flags(compile_args: list[str], syntax: ArgumentSyntax = "gcc") -> lis
     return _object_flags(compile_args, syntax)
 
 
+def _object_path(toolchain: Toolchain, flags: list[str], cache_dir: Path) -> Path:
+    h = hashlib.sha256(json.dumps([list(toolchain.cc), toolchain.identity, flags,
+                                   probe_sources_text()]).encode()).hexdigest()[:24]
+    return cache_dir / f"blas_probe-{h}{'.obj' if toolchain.argument_syntax == 'msvc' else '.o'}"
+
+
+def _object_command(toolchain: Toolchain, out: str, flags: list[str]) -> list[str]:
+    return compile_command(toolchain.argument_syntax, toolchain.cc, str(PROBE_SOURCE), out, flags,
+                           toolchain.source_flags)
+
+
+#: probe objects being compiled in the background: object path → (compiler process, file it writes)
+_PREBUILDS: dict[Path, tuple[subprocess.Popen[bytes], Path]] = {}
+
+
+def prebuild_object(toolchain: Toolchain, cache_dir: Path | None = None) -> None:
+    """Start compiling the probe object that candidates without machine flags use, in the background.
+
+    The first configure on a machine (empty cache) compiles it while Meson and
+    the lookups go on; :func:`run_probe` waits for it. Nothing starts when the
+    object is cached, the cache is read-only, or host programs cannot run (a
+    cross build without an exe wrapper only links). What nobody waited for is
+    settled when the process exits (:func:`end_prebuilds`).
+    """
+    if not toolchain.can_run:
+        return
+    cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
+    flags = object_flags([], toolchain.argument_syntax)
+    obj = _object_path(toolchain, flags, cache_dir)
+    if obj in _PREBUILDS or obj.is_file():
+        return
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        fd, staged = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=obj.suffix)
+        os.close(fd)
+    except OSError:
+        return
+    try:
+        proc = subprocess.Popen(_object_command(toolchain, staged, flags), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        os.unlink(staged)
+        return
+    if not _PREBUILDS:
+        atexit.register(end_prebuilds)
+    _PREBUILDS[obj] = (proc, Path(staged))
+
+
+def _take_prebuild(obj: Path, timeout: float) -> bool:
+    """Wait for the background build of ``obj``, if one runs; True when it left ``obj`` in the cache."""
+    entry = _PREBUILDS.pop(obj, None)
+    if entry is None:
+        return False
+    proc, staged = entry
+    try:
+        ok = proc.wait(timeout=timeout) == 0
+        if ok:
+            os.chmod(staged, 0o644)
+            os.replace(staged, obj)  # atomic for concurrent configures
+            return True
+    except (subprocess.TimeoutExpired, OSError):
+        _kill_group(proc)
+    staged.unlink(missing_ok=True)
+    return False  # the caller compiles in the foreground, and reports the compiler's error
+
+
+def end_prebuilds() -> None:
+    """Settle the background builds nobody waited for: a finished object goes into the cache, a
+    running compiler is stopped (no process outlives the configure)."""
+    while _PREBUILDS:
+        obj, (proc, staged) = _PREBUILDS.popitem()
+        if proc.poll() is None:
+            _kill_group(proc)
+        elif proc.returncode == 0:
+            try:
+                os.chmod(staged, 0o644)
+                os.replace(staged, obj)
+            except OSError:
+                pass
+        staged.unlink(missing_ok=True)
+
+
 def _probe_object(toolchain: Toolchain, compile_args: list[str], cache_dir: Path, tmp: str,
                   timeout: float) -> Path:
     """The compiled probe, built once per toolchain and machine flags (cached)."""
     flags = object_flags(compile_args, toolchain.argument_syntax)
-    h = hashlib.sha256(json.dumps([list(toolchain.cc), toolchain.identity, flags,
-                                   probe_sources_text()]).encode()).hexdigest()[:24]
-    suffix = ".obj" if toolchain.argument_syntax == "msvc" else ".o"
-    obj = cache_dir / f"blas_probe-{h}{suffix}"
-    if obj.is_file():
+    obj = _object_path(toolchain, flags, cache_dir)
+    if obj.is_file() or _take_prebuild(obj, timeout):
         return obj
-    built = Path(tmp) / f"blas_probe{suffix}"
-    proc = _run_tool(compile_command(toolchain.argument_syntax, toolchain.cc, str(PROBE_SOURCE), str(built), flags,
-                                     toolchain.source_flags), timeout)
+    built = Path(tmp) / f"blas_probe{obj.suffix}"
+    proc = _run_tool(_object_command(toolchain, str(built), flags), timeout)
     if proc.returncode != 0:
         raise ProbeBuildError(_tool_error(proc))
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        fd, staged = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=suffix)
+        fd, staged = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=obj.suffix)
         os.close(fd)
         shutil.copyfile(built, staged)
         os.chmod(staged, 0o644)
@@ -471,7 +550,7 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     """Kill the probe and everything it started (its own session and process group)."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
-    except OSError:
+    except (OSError, AttributeError):  # Windows: no process groups
         proc.kill()
     proc.wait()
 
