@@ -4,9 +4,10 @@ Both sides resolve the **same library**: stock Meson configures a project with
 ``dependency('openblas64')`` (Debian's ILP64 OpenBLAS through pkg-config), the
 plugin the same project with ``dependency('openblas', interface: 'ilp64',
 modules: ['cblas', 'lapack'])``, which finds that library and proves it with the
-probe.  Runs are **interleaved pairs** (stock, plugin, stock, plugin, ...), the
-same number of samples on each side, and three figures are reported, each the
-median of the pairwise ratios:
+probe.  Runs are **interleaved pairs** (stock, plugin, plugin, stock, ...: which
+side goes first alternates, so a drifting machine favours neither), the same
+number of samples on each side, and three figures are reported, each the median
+of the pairwise ratios:
 
 * ``cold``: ``setup`` of a fresh build dir with an empty probe cache (the first
   configure in a fresh CI container: the probe object is compiled);
@@ -89,7 +90,8 @@ def main() -> int:
                  "plugin": (str(BIN / "meson-blas"), project(root / "plugin", PLUGIN_CALL))}
         for i in range(args.pairs):
             for scenario in ("cold", "warm", "reconfigure"):
-                for side, (meson, src) in sides.items():
+                order = list(sides.items()) if i % 2 == 0 else list(reversed(sides.items()))
+                for side, (meson, src) in order:
                     build = src / f"build-{scenario}-{i}"
                     if scenario == "reconfigure":
                         build = src / "build-reconfigure"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mesonbuild_blas import vendors
-from mesonbuild_blas.probes import Toolchain, run_probe
+from mesonbuild_blas.probes import ProbeBuildError, Toolchain, run_probe
 from mesonbuild_blas.probes.interpret import Rejection, interpret, probe_input
 from mesonbuild_blas.result import BlasInfo
 from mesonbuild_blas.wheels import installed_wheels
@@ -304,3 +304,20 @@ def test_a_failing_background_build_leaves_the_error_to_the_foreground_compile(t
     with pytest.raises(probes.ProbeBuildError, match="no-such-option"):
         run_probe(broken, [], ["-lm"], "", cache_dir=tmp_path / "cache")
     assert not probes._PREBUILDS and not list((tmp_path / "cache").glob(".tmp-*"))
+
+
+def test_a_library_with_an_unresolvable_symbol_is_rejected_naming_it(tmp_path: Path) -> None:
+    """A library needing a symbol nothing provides is rejected (a project's link would fail), and the
+    reason names the symbol."""
+    libdir = tmp_path / "lib"
+    libdir.mkdir()
+    src = libdir / "broken.c"
+    src.write_text(FAKE_BLAS.replace("INT", "int32_t")
+                   + "void mesonbuild_blas_nowhere(void);\nvoid drotg_(void) { mesonbuild_blas_nowhere(); }\n")
+    lib = libdir / "libbrokenblas.so"
+    subprocess.run(["cc", "-shared", "-fPIC", "-o", str(lib), str(src)], check=True)
+    vendor = vendors.BY_NAME["openblas"]
+    schemes = vendor.schemes("lp64")
+    with pytest.raises(ProbeBuildError, match=r"undefined (reference to .|symbol: )mesonbuild_blas_nowhere"):
+        run_probe(CC, [], [str(lib), f"-Wl,-rpath,{libdir}"], probe_input(vendor, schemes),
+                  cache_dir=tmp_path / "cache")
