@@ -20,7 +20,7 @@ Not supported (not used): inheritance between records, ``__post_init__``,
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 
 if TYPE_CHECKING:
     from typing_extensions import dataclass_transform
@@ -92,8 +92,9 @@ def record(cls: type[T] | None = None, /, *, frozen: bool = True, eq: bool = Tru
 
 
 def _is_classvar(annotation: object) -> bool:
-    text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
-    return isinstance(text, str) and text.replace("typing.", "").startswith("ClassVar")
+    if isinstance(annotation, str):  # ``from __future__ import annotations``
+        return annotation.replace("typing.", "").startswith("ClassVar")
+    return annotation is ClassVar or getattr(annotation, "__origin__", None) is ClassVar
 
 
 def _build(cls: type[Any], frozen: bool, eq: bool, with_repr: bool) -> None:

@@ -112,3 +112,11 @@ def _minimal_info() -> dict[str, object]:
             "lapack": True, "lapacke": False, "cblas_header": "cblas.h", "fortran_abi": "gfortran",
             "int_size": 4, "threading": "pthreads", "lapack_version": "3.11.0", "method": "pkg-config",
             "library": "/usr/lib/libopenblas.so", "verified_by": "run", "version": "0.3.21"}
+
+
+def test_classvars_are_not_fields_without_postponed_annotations() -> None:
+    namespace: dict[str, object] = {"ClassVar": ClassVar, "record": record}
+    exec("@record\nclass Live:\n    x: int\n    scale: ClassVar[int] = 2\n", namespace)  # real annotations
+    live = namespace["Live"]
+    assert [f.name for f in fields(live)] == ["x"]
+

@@ -332,13 +332,14 @@ def _take_prebuild(obj: Path, timeout: float) -> bool:
         return False
     proc, staged = entry
     try:
-        ok = proc.wait(timeout=timeout) == 0
-        if ok:
+        if proc.wait(timeout=timeout) == 0:
             os.chmod(staged, 0o644)
             os.replace(staged, obj)  # atomic for concurrent configures
             return True
-    except (subprocess.TimeoutExpired, OSError):
+    except subprocess.TimeoutExpired:
         _kill_group(proc)
+    except OSError:
+        pass  # the object could not be put in the cache: compiled again in the foreground
     staged.unlink(missing_ok=True)
     return False  # the caller compiles in the foreground, and reports the compiler's error
 
