@@ -321,3 +321,23 @@ def test_a_library_with_an_unresolvable_symbol_is_rejected_naming_it(tmp_path: P
     with pytest.raises(ProbeBuildError, match=r"undefined (reference to .|symbol: )mesonbuild_blas_nowhere"):
         run_probe(CC, [], [str(lib), f"-Wl,-rpath,{libdir}"], probe_input(vendor, schemes),
                   cache_dir=tmp_path / "cache")
+
+
+@pytest.mark.parametrize(("file", "expected"), [
+    ("/usr/lib/x86_64-linux-gnu/libgomp.so.1", ("openmp", "gomp")),
+    ("/venv/lib/python3.11/site-packages/numpy.libs/libgomp-a34b3233.so.1.0.0", ("openmp", "gomp")),
+    ("/opt/intel/lib/libiomp5.so", ("openmp", "iomp5")),
+    ("C:/mkl/Library/bin/LIBIOMP5MD.DLL", ("openmp", "iomp5")),
+    ("/usr/lib/llvm-14/lib/libomp.so.5", ("openmp", "omp")),
+    ("/usr/lib/x86_64-linux-gnu/libtbb.so.12", ("tbb", "")),
+    ("C:/tbb/bin/tbb12.dll", ("tbb", "")),
+    ("/usr/lib/libompstuff.so", None),  # another library whose name starts like a runtime's
+    ("/usr/lib/libgomp-plugin-nvptx.so.1", None),  # not a hex wheel tag
+    ("/usr/lib/libgomp", None),  # no extension
+])
+def test_threading_runtimes_are_recognised_by_file_name(file: str, expected: tuple[str, str] | None) -> None:
+    from mesonbuild_blas.probes import ProbeData
+    from mesonbuild_blas.probes.interpret import _runtimes
+
+    found = _runtimes(ProbeData(loaded=[file]))
+    assert [(layer, openmp) for layer, openmp, _file in found] == ([expected] if expected else [])

@@ -207,11 +207,23 @@ def _runtimes(data: ProbeData) -> list[tuple[str, OpenmpRuntime | Literal[""], s
     """(threading layer, OpenMP runtime or "", file) of each threading runtime loaded into the probe."""
     out: list[tuple[str, OpenmpRuntime | Literal[""], str]] = []
     for file in data.loaded:
-        base = os.path.basename(file)
+        base = os.path.basename(file).lower()
         for stem, layer, openmp in THREADING_RUNTIMES:
-            if re.match(rf"{re.escape(stem)}(-[0-9a-f]+)?\.", base, re.IGNORECASE):
+            if _runtime_file(base, stem.lower()):
                 out.append((layer, openmp, file))
     return out
+
+
+def _runtime_file(base: str, stem: str) -> bool:
+    """``base`` (lower case) is ``stem``, maybe a wheel's ``-<hex>`` tag, then an extension: ``libgomp.so.1``,
+    ``libgomp-a34b3233.so.1.0.0`` (plain string tests: six patterns compiled per configure cost 3 ms)."""
+    if not base.startswith(stem):
+        return False
+    rest = base[len(stem):]
+    if rest.startswith("-"):
+        tag, dot, _ext = rest[1:].partition(".")
+        return bool(tag and dot) and all(c in "0123456789abcdef" for c in tag)
+    return rest.startswith(".")
 
 
 def loaded_runtime(data: ProbeData) -> tuple[str, str]:
