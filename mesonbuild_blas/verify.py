@@ -18,7 +18,6 @@ from .errors import BlasError
 from .header import validate_for_header
 from .probes import ProbeBuildError, Toolchain, link_probe, run_probe
 from .probes.interpret import Rejection, interpret, interpret_linked, probe_input
-from .probes.pe_exports import import_library_dll
 from .records import replace
 from .request import Request
 from .result import BlasInfo
@@ -64,6 +63,8 @@ def _dll_of_import_library(path: str) -> str:
     stem = path[:-len(".dll.a")] if low.endswith(".dll.a") else path[:-len(".lib")] if low.endswith(".lib") else ""
     if not stem:
         return path
+    from .probes.pe_exports import import_library_dll  # Windows libraries only
+
     names = [os.path.basename(stem) + ".dll"]
     if low.endswith(".lib") and (named := import_library_dll(path)) and named not in names:
         names.append(named)  # mkl_rt.lib stands for mkl_rt.3.dll

@@ -12,7 +12,6 @@ import functools
 import hashlib
 import json
 import os
-import secrets
 import selectors
 import shutil
 import signal
@@ -32,7 +31,6 @@ from .commands import (
     msvc_link_inputs,
 )
 from .commands import object_flags as _object_flags
-from .pe_exports import ExportsError, exported_names
 
 PROBE_SOURCE = Path(__file__).with_name("blas_probe.c")
 #: the operating-system layer blas_probe.c includes (POSIX / Win32)
@@ -455,7 +453,7 @@ def run_probe(
         env.update(dict(toolchain.extra_env))
         if windows:
             env.update(windows_dll_env(link_args, toolchain.run_wrapper, env))
-        token = secrets.token_hex(8)
+        token = os.urandom(8).hex()  # (secrets.token_hex, without loading hmac on every configure)
         limit = question_timeout()
         stdout, stderr, returncode = _run_probe_process(
             [*toolchain.run_wrapper, exe], f"T {token} {int(limit * 1000)}\n{stdin}", env, token, limit)
@@ -583,6 +581,8 @@ def msvc_exports(link_args: list[str]) -> set[str]:
     A library this cannot read contributes nothing: its spellings are not forced
     (the probe then reports them missing) rather than failing the link.
     """
+    from .pe_exports import ExportsError, exported_names  # MSVC links only
+
     names: set[str] = set()
     for path in msvc_library_files(msvc_link_inputs(link_args)):
         try:
