@@ -323,6 +323,18 @@ def prebuild_object(toolchain: Toolchain, cache_dir: Path | None = None) -> None
     _PREBUILDS[obj] = (proc, Path(staged))
 
 
+def _install_object(staged: Path, obj: Path) -> bool:
+    """Move a compiled object into the cache: readable by other users, atomic for concurrent configures.
+    A staged file that cannot be moved is removed; False then."""
+    try:
+        os.chmod(staged, 0o644)
+        os.replace(staged, obj)
+        return True
+    except OSError:
+        staged.unlink(missing_ok=True)
+        return False
+
+
 def _take_prebuild(obj: Path, timeout: float) -> bool:
     """Wait for the background build of ``obj``, if one runs; True when it left ``obj`` in the cache."""
     entry = _PREBUILDS.pop(obj, None)
@@ -331,13 +343,9 @@ def _take_prebuild(obj: Path, timeout: float) -> bool:
     proc, staged = entry
     try:
         if proc.wait(timeout=timeout) == 0:
-            os.chmod(staged, 0o644)
-            os.replace(staged, obj)  # atomic for concurrent configures
-            return True
+            return _install_object(staged, obj)  # else compiled again in the foreground
     except subprocess.TimeoutExpired:
         _kill_group(proc)
-    except OSError:
-        pass  # the object could not be put in the cache: compiled again in the foreground
     staged.unlink(missing_ok=True)
     return False  # the caller compiles in the foreground, and reports the compiler's error
 
@@ -349,12 +357,8 @@ def end_prebuilds() -> None:
         obj, (proc, staged) = _PREBUILDS.popitem()
         if proc.poll() is None:
             _kill_group(proc)
-        elif proc.returncode == 0:
-            try:
-                os.chmod(staged, 0o644)
-                os.replace(staged, obj)
-            except OSError:
-                pass
+        elif proc.returncode == 0 and _install_object(staged, obj):
+            continue
         staged.unlink(missing_ok=True)
 
 
@@ -374,11 +378,9 @@ def _probe_object(toolchain: Toolchain, compile_args: list[str], cache_dir: Path
         fd, staged = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=obj.suffix)
         os.close(fd)
         shutil.copyfile(built, staged)
-        os.chmod(staged, 0o644)
-        os.replace(staged, obj)  # atomic for concurrent configures
     except OSError:
         return built  # read-only cache: use it from the temporary directory
-    return obj
+    return obj if _install_object(Path(staged), obj) else built
 
 
 def _run_tool(cmd: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
