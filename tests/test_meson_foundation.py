@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -192,6 +193,47 @@ message('IFACE', d.get_variable('interface'))
     intro = plain_meson("introspect", str(build), "--dependencies")
     assert intro.returncode == 0, intro.output
     assert "libscipy_openblas64_.so" in intro.stdout
+
+
+def test_preload_thread_imports_only_this_package() -> None:
+    """The background preload never imports a Meson or standard-library module (Meson's thread may be
+    importing it at the same time): after install() and PRELOAD_STDLIB, only package and built-in
+    modules are new."""
+    code = """
+import importlib, sys
+from mesonbuild_blas.meson import PRELOAD, PRELOAD_STDLIB, install
+install()
+for name in PRELOAD_STDLIB:
+    importlib.import_module(name)
+before = set(sys.modules)
+for name in PRELOAD:
+    importlib.import_module(name)
+print(' '.join(sorted(set(sys.modules) - before)))
+"""
+    result = run([sys.executable, "-c", code])
+    assert result.returncode == 0, result.output
+    new = result.stdout.split()
+    assert "mesonbuild_blas.verify" in new  # it did import the lookup's modules
+    assert [m for m in new if not m.startswith("mesonbuild_blas.") and m not in sys.builtin_module_names] == []
+
+
+def _plugin_imports(result_stderr: str) -> set[str]:
+    return {line.rsplit("|", 1)[1].strip() for line in result_stderr.splitlines()
+            if line.startswith("import time:") and "mesonbuild_blas" in line}
+
+
+def test_lookup_modules_preload_while_compilers_are_detected_in_a_fresh_build_dir_only(tmp_path: Path) -> None:
+    """project() in a fresh build dir starts importing the lookup's modules (even before any
+    dependency() asks); a reconfigure, whose BLAS dependencies come from Meson's cache, does not."""
+    # a dependency() call of any kind leaves the plugin's marker in the build dir
+    src = write_project(tmp_path, "project('plain', 'c')\ndependency('no-such-package', required: false)\n")
+    env = {"PYTHONPROFILEIMPORTTIME": "1"}
+    first = meson_blas("setup", str(tmp_path / "b"), str(src), env=env)
+    assert first.returncode == 0, first.output
+    assert {"mesonbuild_blas.verify", "mesonbuild_blas.meson.lookups"} <= _plugin_imports(first.stderr)
+    again = meson_blas("setup", "--reconfigure", str(tmp_path / "b"), str(src), env=env)
+    assert again.returncode == 0, again.output
+    assert "mesonbuild_blas.verify" not in _plugin_imports(again.stderr)
 
 
 def test_demo_command() -> None:

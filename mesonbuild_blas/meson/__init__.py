@@ -18,6 +18,7 @@ plain ``meson``) calls :func:`install` again.
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -89,10 +90,11 @@ def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
     from mesonbuild.interpreterbase import InvalidArguments
 
     from . import compat
-    from .dependency import RESOLVED_HERE
-    from .dependency import project_options as options_for_call
 
     def func_dependency(self: Any, node: Any, args: Any, kwargs: Any) -> Any:
+        from .dependency import RESOLVED_HERE
+        from .dependency import project_options as options_for_call
+
         self.coredata.mesonbuild_blas = PluginMarker()
         names = [n for n in _flatten(args) if isinstance(n, str) and n]
         blas_names = [n for n in names if is_blas_name(n)]
@@ -199,11 +201,46 @@ def _wrap_cache_get(original: Callable[..., Any]) -> Callable[..., Any]:
     return get
 
 
+#: What a ``dependency()`` lookup imports beyond what :func:`install` (and Meson) already imported:
+#: loaded in a background thread while Meson detects the project's compilers (its subprocesses leave
+#: the interpreter idle), so the lookup itself does not wait for them.
+PRELOAD = ("mesonbuild_blas.meson.dependency", "mesonbuild_blas.probes", "mesonbuild_blas.search",
+           "mesonbuild_blas.verify", "mesonbuild_blas.meson.lookups", "mesonbuild_blas.meson.process")
+#: The standard-library modules those need that Meson may not have loaded: imported first, on the
+#: calling thread, so the thread imports only this package's modules (and built-in ones) and never
+#: a module Meson may be importing at the same time (tests/test_meson_foundation.py checks).
+PRELOAD_STDLIB = ("contextvars",)
+_preload: threading.Thread | None = None
+
+
+def _import_preload() -> None:
+    for name in PRELOAD:
+        try:
+            __import__(name)  # an import statement's path: -X importtime reports it
+        except Exception:  # the lookup imports it again and reports the error where it belongs
+            return
+
+
+def start_preload() -> None:
+    """Start importing :data:`PRELOAD` in the background (once per process)."""
+    global _preload
+    if _preload is None:
+        for name in PRELOAD_STDLIB:
+            __import__(name)
+        # not a daemon: an exit while it imports waits for it (at most milliseconds)
+        _preload = threading.Thread(target=_import_preload, name="mesonbuild-blas-preload")
+        _preload.start()
+
+
 def _wrap_add_languages(original: Callable[..., Any]) -> Callable[..., Any]:
     def add_languages_for(self: Any, args: Any, required: bool, for_machine: Any) -> Any:
+        # a build directory configured before (it holds the marker) has its dependencies in Meson's
+        # cache and its probe object cached: neither the preload nor the background compile
+        fresh = getattr(self.coredata, "mesonbuild_blas", None) is None
+        if fresh:
+            start_preload()
         success = original(self, args, required, for_machine)
-        # a build directory configured before (it holds the marker) has its probe object cached
-        if getattr(self.coredata, "mesonbuild_blas", None) is None:
+        if fresh:
             from mesonbuild.mesonlib import MachineChoice
 
             if for_machine == MachineChoice.HOST:
@@ -240,7 +277,14 @@ def install() -> None:
     from mesonbuild.interpreter import interpreter, mesonmain
 
     from . import compat
-    from .dependency import factory
+
+    def factory(name: str) -> Callable[..., Any]:
+        def make(*args: Any) -> Any:  # the lookup module loads when a BLAS dependency is looked up
+            from .dependency import factory
+
+            return factory(name)(*args)
+
+        return make
 
     for name in vendors.ALL_NAMES:
         detect.packages[name] = factory(name)
