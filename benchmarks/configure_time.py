@@ -7,7 +7,8 @@ modules: ['cblas', 'lapack'])``, which finds that library and proves it with the
 probe.  Runs are **interleaved pairs** (stock, plugin, plugin, stock, ...: which
 side goes first alternates, so a drifting machine favours neither), the same
 number of samples on each side, and three figures are reported, each the median
-of the pairwise ratios (``ratio``), next to the ratio of each side's best time
+of the pairwise ratios (``ratio``) with a 95% bootstrap interval of that median
+(how far noise alone could move it), next to the ratio of each side's best time
 (``best``: on a shared or virtual machine, where a run can be slowed by work
 outside it, the fastest run is the closest to the work itself):
 
@@ -30,6 +31,7 @@ import compileall
 import json
 import os
 import platform
+import random
 import shutil
 import statistics
 import subprocess
@@ -56,6 +58,15 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}")
     return elapsed
+
+
+def median_ci(values: list[float], level: float = 0.95, resamples: int = 4000) -> tuple[float, float]:
+    """Percentile-bootstrap interval of the median (pairs resampled with replacement, fixed seed):
+    how far the figure could move on this machine from noise alone."""
+    rng = random.Random(0)
+    medians = sorted(statistics.median(rng.choices(values, k=len(values))) for _ in range(resamples))
+    tail = (1 - level) / 2
+    return medians[int(tail * resamples)], medians[int((1 - tail) * resamples) - 1]
 
 
 def machine() -> str:
@@ -111,17 +122,19 @@ def main() -> int:
         rows[scenario] = {"stock_median_s": statistics.median(by_side["stock"]),
                           "plugin_median_s": statistics.median(by_side["plugin"]),
                           "ratio_median": statistics.median(ratios),
+                          "ratio_ci95": median_ci(ratios),
                           "ratio_best": min(by_side["plugin"]) / min(by_side["stock"])}
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
         print(f"machine: {rows['machine']}; {args.pairs} interleaved pairs per figure")
-        print(f"{'':12s} {'stock s':>8s} {'plugin s':>9s} {'ratio':>6s} {'best':>5s}")
+        print(f"{'':12s} {'stock s':>8s} {'plugin s':>9s} {'ratio':>6s} {'95% interval':>13s} {'best':>5s}")
         for scenario in samples:
             r = rows[scenario]
             assert isinstance(r, dict)
-            print(f"{scenario:12s} {r['stock_median_s']:8.3f} {r['plugin_median_s']:9.3f} {r['ratio_median']:6.2f} "
-                  f"{r['ratio_best']:5.2f}")
+            low, high = r["ratio_ci95"]
+            print(f"{scenario:12s} {r['stock_median_s']:8.3f} {r['plugin_median_s']:9.3f} {r['ratio_median']:6.3f} "
+                  f"{low:6.3f}-{high:.3f} {r['ratio_best']:5.2f}")
     return 0
 
 
