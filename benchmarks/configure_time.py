@@ -60,6 +60,15 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
+def check_probe(build: Path, cached: bool) -> None:
+    """The run measured what its figure claims: the probe answered from the cache (warm) or ran (cold)."""
+    log = (build / "meson-logs" / "meson-log.txt").read_text(errors="replace")
+    probed = [line for line in log.splitlines() if "mesonbuild-blas: probe for" in line]
+    if not probed or any(("(cached)" in line) != cached for line in probed):
+        state = "answered from the cache" if cached else "run"
+        raise SystemExit(f"{build}: the probe was expected to be {state}:\n" + "\n".join(probed))
+
+
 def median_ci(values: list[float], level: float = 0.95, resamples: int = 4000) -> tuple[float, float]:
     """Percentile-bootstrap interval of the median (pairs resampled with replacement, fixed seed):
     how far the figure could move on this machine from noise alone."""
@@ -112,10 +121,14 @@ def main() -> int:
                             timed([meson, "setup", str(build), str(src)], env)
                         cmd = [meson, "setup", "--reconfigure", str(build), str(src)]
                     else:
-                        if scenario == "cold":
+                        if scenario == "cold" and side == "plugin":
+                            # only before the plugin's run: emptied after it, the cache would be
+                            # empty for the warm run that follows (stock never uses it)
                             shutil.rmtree(cache, ignore_errors=True)
                         cmd = [meson, "setup", str(build), str(src)]
                     samples[scenario][side].append(timed(cmd, env))
+                    if side == "plugin" and scenario != "reconfigure":
+                        check_probe(build, cached=scenario == "warm")
     rows: dict[str, object] = {"machine": machine(), "pairs": args.pairs}
     for scenario, by_side in samples.items():
         ratios = [p / s for s, p in zip(by_side["stock"], by_side["plugin"], strict=True)]
