@@ -217,6 +217,20 @@ print(' '.join(sorted(set(sys.modules) - before)))
     assert [m for m in new if not m.startswith("mesonbuild_blas.") and m not in sys.builtin_module_names] == []
 
 
+def test_preload_without_a_thread_to_be_had_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process limit that refuses a new thread never fails project(): the lookup imports its modules."""
+    import threading
+
+    import mesonbuild_blas.meson as integration
+
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(integration, "_preload", None)
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    integration.start_preload()
+
+
 def _plugin_imports(result_stderr: str) -> set[str]:
     return {line.rsplit("|", 1)[1].strip() for line in result_stderr.splitlines()
             if line.startswith("import time:") and "mesonbuild_blas" in line}

@@ -229,7 +229,10 @@ def start_preload() -> None:
             __import__(name)
         # not a daemon: an exit while it imports waits for it (at most milliseconds)
         _preload = threading.Thread(target=_import_preload, name="mesonbuild-blas-preload")
-        _preload.start()
+        try:
+            _preload.start()
+        except RuntimeError:  # no thread to be had (a process limit): the lookup imports them itself
+            pass
 
 
 def _wrap_add_languages(original: Callable[..., Any]) -> Callable[..., Any]:
