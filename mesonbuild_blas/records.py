@@ -120,6 +120,11 @@ def _build(cls: type[Any], frozen: bool, eq: bool, with_repr: bool) -> None:
         "__record_fields__": tuple(specs),
         "__record_names__": frozenset(s.name for s in specs),
         "__record_compare__": tuple(s.name for s in specs if s.compare),
+        # what __init__ needs, precomputed: a table of Vendor records (48 fields each) is built
+        # on every configure
+        "__record_defaults__": {s.name: s.default for s in specs if s.default is not MISSING},
+        "__record_factories__": tuple((s.name, s.default_factory) for s in specs
+                                      if s.default_factory is not MISSING),
         "__init__": _init,
     }
     if with_repr and "__repr__" not in cls.__dict__:
@@ -137,27 +142,32 @@ def _build(cls: type[Any], frozen: bool, eq: bool, with_repr: bool) -> None:
 
 def _init(self: Any, *args: Any, **kwargs: Any) -> None:
     cls = type(self)
+    if args:
+        kwargs = _positional(cls, args, kwargs)
+    names: frozenset[str] = cls.__record_names__
+    if not names.issuperset(kwargs):
+        unknown = sorted(kwargs.keys() - names)[0]
+        raise TypeError(f"{cls.__qualname__}() got an unexpected keyword argument {unknown!r}")
+    values = self.__dict__
+    values.update(cls.__record_defaults__)
+    values.update(kwargs)
+    for name, factory in cls.__record_factories__:
+        if name not in kwargs:
+            values[name] = factory()
+    if len(values) < len(names):
+        missing = next(s.name for s in cls.__record_fields__ if s.name not in values)
+        raise TypeError(f"{cls.__qualname__}() missing required argument: {missing!r}")
+
+
+def _positional(cls: type[Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Positional arguments as keywords, in field order."""
     specs: tuple[Field, ...] = cls.__record_fields__
     if len(args) > len(specs):
         raise TypeError(f"{cls.__qualname__}() takes {len(specs)} positional arguments but {len(args)} were given")
-    unknown = kwargs.keys() - cls.__record_names__
-    if unknown:
-        raise TypeError(f"{cls.__qualname__}() got an unexpected keyword argument {sorted(unknown)[0]!r}")
-    values = self.__dict__
-    for i, spec in enumerate(specs):
-        name = spec.name
-        if i < len(args):
-            if name in kwargs:
-                raise TypeError(f"{cls.__qualname__}() got multiple values for argument {name!r}")
-            values[name] = args[i]
-        elif name in kwargs:
-            values[name] = kwargs[name]
-        elif spec.default is not MISSING:
-            values[name] = spec.default
-        elif spec.default_factory is not MISSING:
-            values[name] = spec.default_factory()
-        else:
-            raise TypeError(f"{cls.__qualname__}() missing required argument: {name!r}")
+    for spec in specs[:len(args)]:
+        if spec.name in kwargs:
+            raise TypeError(f"{cls.__qualname__}() got multiple values for argument {spec.name!r}")
+    return {**{spec.name: value for spec, value in zip(specs[:len(args)], args, strict=True)}, **kwargs}
 
 
 def _values(self: Any) -> tuple[Any, ...]:
