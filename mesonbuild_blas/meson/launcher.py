@@ -9,8 +9,9 @@ from ..errors import BlasError
 
 
 def main() -> int:
-    from . import install
+    from . import install, start_early_preload
 
+    start_early_preload()
     try:
         install()
     except BlasError as e:
