@@ -11,8 +11,6 @@ from conftest import assert_clean_error, meson_blas, plain_meson, run, write_pro
 
 pytestmark = pytest.mark.meson
 
-ROOT = Path(__file__).resolve().parent.parent
-
 VARS = ("vendor", "interface", "symbol_prefix", "symbol_suffix", "method", "int_size",
         "fortran_symbol_dgemm", "cblas_symbol_dgemm", "library", "verified_by")
 
@@ -219,35 +217,8 @@ print(' '.join(sorted(set(sys.modules) - before)))
     assert [m for m in new if not m.startswith("mesonbuild_blas.") and m not in sys.builtin_module_names] == []
 
 
-def test_early_preload_imports_only_this_package_and_the_launcher_does_not_wait_for_it() -> None:
-    """From the launcher's start: without site-packages (only the interpreter's own start-up modules
-    loaded), importing the integration package and EARLY_PRELOAD_STDLIB leaves the thread only package
-    and built-in modules to import, and the integration package itself imports none of them (Meson's
-    thread would wait for the preload)."""
-    code = f"""
-import importlib, sys
-sys.path.insert(0, {str(ROOT)!r})
-import mesonbuild_blas.meson as integration
-from mesonbuild_blas.meson import EARLY_PRELOAD, EARLY_PRELOAD_STDLIB
-assert not set(EARLY_PRELOAD) & set(sys.modules), sorted(set(EARLY_PRELOAD) & set(sys.modules))
-for name in EARLY_PRELOAD_STDLIB:
-    importlib.import_module(name)
-before = set(sys.modules)
-integration.start_early_preload()
-for thread in integration._preloads.values():
-    thread.join()
-print(' '.join(sorted(set(sys.modules) - before)))
-"""
-    result = run([sys.executable, "-S", "-c", code])
-    assert result.returncode == 0, result.output
-    new = result.stdout.split()
-    assert "mesonbuild_blas.vendors" in new and "mesonbuild_blas.header" in new
-    assert [m for m in new if not m.startswith("mesonbuild_blas.") and m not in sys.builtin_module_names] == []
-
-
 def test_preload_without_a_thread_to_be_had_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A process limit that refuses a new thread never fails the launcher or project(): the code that
-    needs the modules imports them itself."""
+    """A process limit that refuses a new thread never fails project(): the lookup imports its modules."""
     import threading
 
     import mesonbuild_blas.meson as integration
@@ -255,9 +226,8 @@ def test_preload_without_a_thread_to_be_had_is_skipped(monkeypatch: pytest.Monke
     def refuse(self: threading.Thread) -> None:
         raise RuntimeError("can't start new thread")
 
-    monkeypatch.setattr(integration, "_preloads", {})
+    monkeypatch.setattr(integration, "_preload", None)
     monkeypatch.setattr(threading.Thread, "start", refuse)
-    integration.start_early_preload()
     integration.start_preload()
 
 

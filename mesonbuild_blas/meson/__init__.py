@@ -20,13 +20,11 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .. import MESON_MAX_EXCLUSIVE, MESON_MIN
+from .. import MESON_MAX_EXCLUSIVE, MESON_MIN, vendors
 from ..errors import BlasError
-
-if TYPE_CHECKING:
-    from ..request import ProjectOptions
+from ..request import FEATURES, ProjectOptions, build_request, check_interface, implied_interface, split_modules
 
 _installed = False
 
@@ -49,8 +47,6 @@ def restore_marker() -> PluginMarker:
 
 
 def is_blas_name(name: str) -> bool:
-    from .. import vendors
-
     return vendors.resolve_name(name) is not None
 
 
@@ -65,8 +61,6 @@ def _flatten(args: Any) -> list[Any]:
 
 
 def project_options(coredata: Any, subproject: str) -> ProjectOptions:
-    from .. import vendors
-    from ..request import ProjectOptions
     from . import compat
 
     def opt(name: str) -> Any:
@@ -98,6 +92,9 @@ def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
     from . import compat
 
     def func_dependency(self: Any, node: Any, args: Any, kwargs: Any) -> Any:
+        from .dependency import RESOLVED_HERE
+        from .dependency import project_options as options_for_call
+
         self.coredata.mesonbuild_blas = PluginMarker()
         names = [n for n in _flatten(args) if isinstance(n, str) and n]
         blas_names = [n for n in names if is_blas_name(n)]
@@ -110,11 +107,6 @@ def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
                 openmp_resolved(self.environment, MachineChoice.BUILD if kwargs.get("native") is True
                                 else MachineChoice.HOST)
             return dep
-        from .. import vendors
-        from ..request import build_request, check_interface, implied_interface, split_modules
-        from .dependency import RESOLVED_HERE
-        from .dependency import project_options as options_for_call
-
         kwargs = dict(kwargs)
         interface = kwargs.pop("interface", None)
         try:
@@ -170,9 +162,6 @@ def _wrap_override(original: Callable[..., Any]) -> Callable[..., Any]:
         original(self, name, dep, kwargs, static, permissive)
         if not is_blas_name(name):
             return
-        from .. import vendors
-        from ..request import FEATURES
-
         info = getattr(dep, "blas_info", None)
         interfaces = (info.interface,) if info is not None else vendors.INTERFACES
         # Register under the keys dependency() builds for BLAS names: the
@@ -212,56 +201,38 @@ def _wrap_cache_get(original: Callable[..., Any]) -> Callable[..., Any]:
     return get
 
 
-#: Imported in a background thread from the start of ``meson-blas``, while Meson loads (on Debian-like
-#: systems its first subprocess, dpkg-architecture, leaves the interpreter idle for tens of
-#: milliseconds): the plugin's modules that import no Meson module and that install() and every
-#: configure need.
-EARLY_PRELOAD = ("mesonbuild_blas.vendors", "mesonbuild_blas.request", "mesonbuild_blas.result",
-                 "mesonbuild_blas.header", "mesonbuild_blas.conflicts")
 #: What a ``dependency()`` lookup imports beyond what :func:`install` (and Meson) already imported:
 #: loaded in a background thread while Meson detects the project's compilers (its subprocesses leave
 #: the interpreter idle), so the lookup itself does not wait for them.
 PRELOAD = ("mesonbuild_blas.meson.dependency", "mesonbuild_blas.probes", "mesonbuild_blas.search",
            "mesonbuild_blas.verify", "mesonbuild_blas.meson.lookups", "mesonbuild_blas.meson.process")
-#: The standard-library modules those need that may not be loaded yet: imported first, on the calling
-#: thread, so a preload thread imports only this package's modules (and built-in ones) and never a
-#: module Meson may be importing at the same time (tests/test_meson_foundation.py checks both lists).
-EARLY_PRELOAD_STDLIB = ("collections.abc", "hashlib", "os", "re", "typing")
+#: The standard-library modules those need that Meson may not have loaded: imported first, on the
+#: calling thread, so the thread imports only this package's modules (and built-in ones) and never
+#: a module Meson may be importing at the same time (tests/test_meson_foundation.py checks).
 PRELOAD_STDLIB = ("contextvars",)
-_preloads: dict[tuple[str, ...], threading.Thread] = {}
+_preload: threading.Thread | None = None
 
 
-def _import_all(modules: tuple[str, ...]) -> None:
-    for name in modules:
+def _import_preload() -> None:
+    for name in PRELOAD:
         try:
             __import__(name)  # an import statement's path: -X importtime reports it
-        except Exception:  # the code that needs it imports it again and reports the error where it belongs
+        except Exception:  # the lookup imports it again and reports the error where it belongs
             return
 
 
-def _start_preload(modules: tuple[str, ...], stdlib: tuple[str, ...]) -> None:
-    """Import ``modules`` in a background thread (once per process), ``stdlib`` first on this one."""
-    if modules in _preloads:
-        return
-    for name in stdlib:
-        __import__(name)
-    # not a daemon: an exit while it imports waits for it (at most milliseconds)
-    thread = _preloads[modules] = threading.Thread(target=_import_all, args=(modules,),
-                                                   name="mesonbuild-blas-preload")
-    try:
-        thread.start()
-    except RuntimeError:  # no thread to be had (a process limit): the code that needs them imports them
-        pass
-
-
-def start_early_preload() -> None:
-    """From the launcher's start: :data:`EARLY_PRELOAD` while Meson loads."""
-    _start_preload(EARLY_PRELOAD, EARLY_PRELOAD_STDLIB)
-
-
 def start_preload() -> None:
-    """From ``project()`` in a fresh build directory: :data:`PRELOAD` while Meson detects compilers."""
-    _start_preload(PRELOAD, PRELOAD_STDLIB)
+    """Start importing :data:`PRELOAD` in the background (once per process)."""
+    global _preload
+    if _preload is None:
+        for name in PRELOAD_STDLIB:
+            __import__(name)
+        # not a daemon: an exit while it imports waits for it (at most milliseconds)
+        _preload = threading.Thread(target=_import_preload, name="mesonbuild-blas-preload")
+        try:
+            _preload.start()
+        except RuntimeError:  # no thread to be had (a process limit): the lookup imports them itself
+            pass
 
 
 def _wrap_add_languages(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -317,8 +288,6 @@ def install() -> None:
             return factory(name)(*args)
 
         return make
-
-    from .. import vendors
 
     for name in vendors.ALL_NAMES:
         detect.packages[name] = factory(name)

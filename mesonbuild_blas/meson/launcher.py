@@ -9,9 +9,8 @@ from ..errors import BlasError
 
 
 def main() -> int:
-    from . import install, start_early_preload
+    from . import install
 
-    start_early_preload()
     try:
         install()
     except BlasError as e:
