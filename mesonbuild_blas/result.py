@@ -9,33 +9,40 @@ rendered from it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:
+    from typing import Literal
 
 from .records import field, fields, record
 
 MANGLING_HEADER = "blas_mangling.h"
 JSON_SCHEMA_VERSION = 1
 
-Interface = Literal["lp64", "ilp64"]
-FortranAbi = Literal["gfortran", "g77", "unverified"]
+#: The Literal types are spelled as strings: evaluating eight ``Literal[...]`` at import cost about a
+#: third of loading this module, which every configure does (type checkers read them the same way;
+#: :func:`literal_choices` reads the allowed values when a JSON record is checked).
+Interface: TypeAlias = 'Literal["lp64", "ilp64"]'
+FortranAbi: TypeAlias = 'Literal["gfortran", "g77", "unverified"]'
 #: how a result was established: a probe that ran, a program that linked, vendor knowledge
-VerifiedBy = Literal["run", "link", "assumed"]
-Method = Literal["pkg-config", "cmake", "framework", "system", "python"]
+VerifiedBy: TypeAlias = 'Literal["run", "link", "assumed"]'
+Method: TypeAlias = 'Literal["pkg-config", "cmake", "framework", "system", "python"]'
 #: what the Fortran adapter linked into consumers translates (``fortran/``): nothing, the
 #: symbol names (prefix/suffix), function-result conventions, or both
-FortranAdapter = Literal["none", "names", "abi", "names+abi"]
+FortranAdapter: TypeAlias = 'Literal["none", "names", "abi", "names+abi"]'
 #: the OpenMP runtime a library brings into a process: GNU libgomp, Intel libiomp5, LLVM
 #: libomp, none (the probe saw what was loaded and no OpenMP runtime), unknown (it could not see)
-OpenmpRuntime = Literal["gomp", "iomp5", "omp", "none", "unknown"]
+OpenmpRuntime: TypeAlias = 'Literal["gomp", "iomp5", "omp", "none", "unknown"]'
 #: how a CBLAS/LAPACK/LAPACKE feature was established: "run" (right answers and integer
 #: width observed), "link" (symbols linked, nothing ran), "unverified" (present, but the
 #: probe could not observe its answer or its integer width); "" when the feature is absent
-FeatureCheck = Literal["run", "link", "unverified", ""]
+FeatureCheck: TypeAlias = 'Literal["run", "link", "unverified", ""]'
 #: where the threading/version value came from: "probe" (the run observed it), "pkg-config"
 #: (a .pc Version), "cmake" (a CMake package version), "package" (Python package metadata),
 #: "name" (implied by which library or variant was linked); "" when the value is unknown
-Source = Literal["probe", "pkg-config", "cmake", "package", "name", ""]
+Source: TypeAlias = 'Literal["probe", "pkg-config", "cmake", "package", "name", ""]'
 
 
 def as_interface(value: str) -> Interface:
@@ -158,21 +165,37 @@ class BlasInfo:
         return cls(**values)  # type: ignore[arg-type]
 
 
-#: field name → allowed values, for the Literal-typed fields
-_CHOICES: Mapping[str, tuple[str, ...]] = {
-    "interface": get_args(Interface),
-    "fortran_abi": get_args(FortranAbi),
-    "verified_by": get_args(VerifiedBy),
-    "int_size_verified_by": get_args(VerifiedBy),
-    "method": get_args(Method),
-    "fortran_adapter": get_args(FortranAdapter),
-    "openmp_runtime": get_args(OpenmpRuntime),
-    "cblas_verified_by": get_args(FeatureCheck),
-    "lapack_verified_by": get_args(FeatureCheck),
-    "lapacke_verified_by": get_args(FeatureCheck),
-    "threading_source": get_args(Source),
-    "version_source": get_args(Source),
+#: field name → the name of its Literal type, for the Literal-typed fields
+_LITERAL_FIELDS: Mapping[str, str] = {
+    "interface": "Interface",
+    "fortran_abi": "FortranAbi",
+    "verified_by": "VerifiedBy",
+    "int_size_verified_by": "VerifiedBy",
+    "method": "Method",
+    "fortran_adapter": "FortranAdapter",
+    "openmp_runtime": "OpenmpRuntime",
+    "cblas_verified_by": "FeatureCheck",
+    "lapack_verified_by": "FeatureCheck",
+    "lapacke_verified_by": "FeatureCheck",
+    "threading_source": "Source",
+    "version_source": "Source",
 }
+
+
+@functools.cache
+def literal_choices(type_name: str) -> tuple[str, ...]:
+    """The values one of this module's Literal types (spelled as strings) allows: ``"Interface"`` →
+    ``("lp64", "ilp64")``."""
+    import ast
+
+    spelled = globals()[type_name]
+    node = ast.parse(spelled, mode="eval").body if isinstance(spelled, str) else None
+    if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "Literal"):
+        raise ValueError(f"{type_name} is not a Literal type: {spelled!r}")
+    values = ast.literal_eval(node.slice)
+    return tuple(values) if isinstance(values, tuple) else (values,)
+
+
 _BOOLS = ("cblas", "lapack", "lapacke")
 
 
@@ -195,6 +218,6 @@ def _check_field(name: str, value: object) -> object:
         return value
     if not isinstance(value, str):
         raise ResultError(f"BLAS result field {name} must be a string, not {value!r}")
-    if name in _CHOICES and value not in _CHOICES[name]:
-        raise ResultError(f"BLAS result field {name} is {value!r}, not one of {', '.join(_CHOICES[name])}")
+    if name in _LITERAL_FIELDS and value not in (choices := literal_choices(_LITERAL_FIELDS[name])):
+        raise ResultError(f"BLAS result field {name} is {value!r}, not one of {', '.join(choices)}")
     return value

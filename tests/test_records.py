@@ -106,6 +106,22 @@ def test_package_records_behave_as_before() -> None:
     assert records.fields(openblas)[0].name == "name"
 
 
+def test_json_fields_with_literal_types_accept_exactly_their_values() -> None:
+    """The Literal types are spelled as strings (no typing machinery at import); a JSON record is still
+    checked against each one's values."""
+    from mesonbuild_blas.result import ResultError, literal_choices
+
+    assert literal_choices("Interface") == ("lp64", "ilp64")
+    assert literal_choices("FeatureCheck") == ("run", "link", "unverified", "")
+    assert BlasInfo.from_json({**_minimal_info(), "interface": "ilp64"}).interface == "ilp64"
+    with pytest.raises(ResultError, match="interface is 'lp32', not one of lp64, ilp64"):
+        BlasInfo.from_json({**_minimal_info(), "interface": "lp32"})
+    with pytest.raises(ResultError, match="threading_source is 'guess', not one of probe, pkg-config"):
+        BlasInfo.from_json({**_minimal_info(), "threading_source": "guess"})
+    with pytest.raises(ValueError, match="not a Literal type"):
+        literal_choices("MANGLING_HEADER")
+
+
 def _minimal_info() -> dict[str, object]:
     return {"vendor": "openblas", "interface": "lp64", "symbol_prefix": "", "symbol_suffix": "",
             "fortran_symbol_dgemm": "dgemm_", "cblas_symbol_dgemm": "cblas_dgemm", "cblas": True,
