@@ -21,9 +21,9 @@ from .records import field, fields, record
 MANGLING_HEADER = "blas_mangling.h"
 JSON_SCHEMA_VERSION = 1
 
-#: The Literal types are spelled as strings: evaluating eight ``Literal[...]`` at import cost about a
-#: third of loading this module, which every configure does (type checkers read them the same way;
-#: :func:`literal_choices` reads the allowed values when a JSON record is checked).
+#: The Literal types are spelled as strings: evaluating eight ``Literal[...]`` at import cost every
+#: reconfigure 0.7 M instructions (docs/performance.md). Type checkers read them the same way;
+#: :func:`literal_choices` reads the allowed values when a JSON record is checked.
 Interface: TypeAlias = 'Literal["lp64", "ilp64"]'
 FortranAbi: TypeAlias = 'Literal["gfortran", "g77", "unverified"]'
 #: how a result was established: a probe that ran, a program that linked, vendor knowledge
