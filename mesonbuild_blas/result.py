@@ -165,21 +165,13 @@ class BlasInfo:
         return cls(**values)  # type: ignore[arg-type]
 
 
-#: field name → the name of its Literal type, for the Literal-typed fields
-_LITERAL_FIELDS: Mapping[str, str] = {
-    "interface": "Interface",
-    "fortran_abi": "FortranAbi",
-    "verified_by": "VerifiedBy",
-    "int_size_verified_by": "VerifiedBy",
-    "method": "Method",
-    "fortran_adapter": "FortranAdapter",
-    "openmp_runtime": "OpenmpRuntime",
-    "cblas_verified_by": "FeatureCheck",
-    "lapack_verified_by": "FeatureCheck",
-    "lapacke_verified_by": "FeatureCheck",
-    "threading_source": "Source",
-    "version_source": "Source",
-}
+@functools.cache
+def _literal_fields() -> dict[str, str]:
+    """Field name → the name of its Literal type, for the Literal-typed fields (read from the
+    annotations of :class:`BlasInfo`: a field added with a Literal type is checked too)."""
+    return {name: annotation for name, annotation in BlasInfo.__annotations__.items()
+            if isinstance(annotation, str) and isinstance(spelled := globals().get(annotation), str)
+            and spelled.startswith("Literal[")}
 
 
 @functools.cache
@@ -218,6 +210,7 @@ def _check_field(name: str, value: object) -> object:
         return value
     if not isinstance(value, str):
         raise ResultError(f"BLAS result field {name} must be a string, not {value!r}")
-    if name in _LITERAL_FIELDS and value not in (choices := literal_choices(_LITERAL_FIELDS[name])):
+    literal = _literal_fields().get(name)
+    if literal is not None and value not in (choices := literal_choices(literal)):
         raise ResultError(f"BLAS result field {name} is {value!r}, not one of {', '.join(choices)}")
     return value

@@ -120,6 +120,11 @@ def test_json_fields_with_literal_types_accept_exactly_their_values() -> None:
         BlasInfo.from_json({**_minimal_info(), "threading_source": "guess"})
     with pytest.raises(ValueError, match="not a Literal type"):
         literal_choices("MANGLING_HEADER")
+    for name in ("interface", "fortran_abi", "verified_by", "int_size_verified_by", "method", "fortran_adapter",
+                 "openmp_runtime", "cblas_verified_by", "lapack_verified_by", "lapacke_verified_by",
+                 "threading_source", "version_source"):  # every Literal-typed field is checked
+        with pytest.raises(ResultError, match=f"{name} is 'bogus', not one of"):
+            BlasInfo.from_json({**_minimal_info(), name: "bogus"})
 
 
 def _minimal_info() -> dict[str, object]:
