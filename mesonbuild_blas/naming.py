@@ -23,16 +23,16 @@ cannot be pasted into a C name.
 
 from __future__ import annotations
 
-import re
-
 from .records import record
 
-_IDENT_FRAGMENT = re.compile(r"[A-Za-z0-9_$]*\Z")
+#: what a C identifier may contain (``$`` included, see above); a set, not a regular expression:
+#: compiling one cost 0.3 M instructions of every configure, reconfigures included
+_IDENT_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$")
 
 
 def is_identifier_fragment(text: str) -> bool:
     """True when ``text`` can be pasted into a C identifier (``$`` included, see above)."""
-    return bool(_IDENT_FRAGMENT.match(text))
+    return _IDENT_CHARS.issuperset(text)
 
 
 @record
