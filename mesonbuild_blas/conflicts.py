@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 
-from . import vendors
+from .names import ILP64
 from .records import record
 from .result import BlasInfo
 
@@ -32,7 +32,9 @@ def _same_library(a: BlasInfo, b: BlasInfo) -> bool:
 
 def suffixed_ilp64_builds() -> str:
     """The ILP64 builds with names of their own, from the vendor table (for fix hints)."""
-    builds = [f"{v.name} ({s} names)" for v in vendors.VENDORS for s in v.suffixes.get(vendors.ILP64, ()) if s]
+    from . import vendors  # only for a message: these checks run on every reconfigure, the table need not
+
+    builds = [f"{v.name} ({s} names)" for v in vendors.VENDORS for s in v.suffixes.get(ILP64, ()) if s]
     return ", ".join(builds)
 
 
@@ -88,6 +90,8 @@ def openmp_mix(info: BlasInfo, project: ProjectOpenmp) -> str | None:
     """Why the BLAS library's OpenMP runtime and the project's cannot share a process, or None."""
     if info.openmp_runtime in ("none", "unknown") or info.openmp_runtime == project.runtime:
         return None
+    from . import vendors
+
     vendor = vendors.BY_NAME.get(info.vendor)
     fix = (vendor.openmp_fix if vendor is not None else "") or \
         "a build of the library with the project's OpenMP runtime, or a sequential/pthreads build"

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import vendors
+from . import names
 from .runner import RunnerError, ScratchProject
 
 #: the example project: one C source calling dgemm through blas_mangling.h
@@ -31,7 +31,7 @@ def run_demo(keep: bool = False, verbose: bool = False) -> int:
     echo = (lambda line: print(line, file=sys.stderr)) if verbose else None
     failures = 0
     with project:
-        for interface in vendors.INTERFACES:
+        for interface in names.INTERFACES:
             build = f"build-{interface}"
             print(f"== dgemm demo, interface {interface}", flush=True)
             setup = project.setup(build, [f"-Dinterface={interface}"], on_line=echo)

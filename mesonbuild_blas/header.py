@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 
-from . import vendors
+from . import names, vendors
 from .errors import BlasError
 from .naming import Scheme, is_identifier_fragment
 from .result import BlasInfo
@@ -71,7 +71,7 @@ def validate_for_header(info: BlasInfo) -> None:
         )
     if info.int_size not in _INT_TYPES:
         raise BlasError(f"BLAS integer size {info.int_size} is neither 4 nor 8 bytes", hint)
-    if vendors.INT_SIZE.get(info.interface) != info.int_size:
+    if names.INT_SIZE.get(info.interface) != info.int_size:
         raise BlasError(f"BLAS interface {info.interface!r} does not match an integer size of {info.int_size}", hint)
     scheme = Scheme.of_symbols(info.symbol_prefix, info.symbol_suffix, info.fortran_symbol_dgemm)
     if info.fortran_symbol_dgemm and info.fortran_symbol_dgemm != scheme.fortran("dgemm"):

@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from . import __version__, vendors
+from . import __version__, names, vendors
 from .console import Column, format_columns, wrap
 from .records import field, record
 from .result import BlasInfo, ResultError
@@ -181,7 +181,7 @@ def parse_report_log(text: str, qs: list[Query]) -> Report:
 def run_report(vendor: str | None = None, interface: str = "both", *, progress: ProgressHandler | None = None,
                log: Callable[[str], None] | None = None) -> Report:
     """Configure the report project; ``progress`` is told about each lookup, ``log`` gets Meson's every line."""
-    interfaces = vendors.INTERFACES if interface == "both" else (interface,)
+    interfaces = names.INTERFACES if interface == "both" else (interface,)
     qs = queries(vendor, interfaces)
     with ScratchProject(files={"meson.build": project_text(qs)}, prefix="mesonbuild-blas-report-") as project:
         reader = _LogReader(qs, project.root, progress)

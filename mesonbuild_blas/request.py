@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from . import vendors
 from .errors import BlasError
-from .naming import is_identifier_fragment
+from .names import GENERIC, ILP64, INTERFACES, LP64, THREADING_OPTIONS, THREADING_SPELLINGS, resolve_name
 from .records import record
 
 FEATURES = ("cblas", "lapack", "lapacke")
@@ -13,7 +12,7 @@ OPT_INS = ("bench", "fortran-adapter")
 #: option value / order entry selecting the fastest installed library (times at configure)
 FASTEST = "fastest"
 #: ``threading:`` spellings → the layer they mean (numpy-fork and generic names)
-THREADING = vendors.THREADING_SPELLINGS
+THREADING = THREADING_SPELLINGS
 METHODS = ("auto", "pkg-config", "cmake", "framework", "system", "python")
 #: Meson's spelling of a method → ours (Meson rejects 'framework' and 'python' as values)
 METHOD_ALIASES = {"extraframework": "framework"}
@@ -63,7 +62,7 @@ class Request:
     def dependency_name(self, vendor: str) -> str:
         """``dep.name()`` once ``vendor`` was found: the name asked for when it carries an
         interface (``scipy-openblas64``), else the vendor (``openblas`` for ``blas``, ``OpenBLAS``)."""
-        meaning = vendors.resolve_name(self.name)
+        meaning = resolve_name(self.name)
         if meaning is not None and not meaning.generic and meaning.interface is not None:
             return self.name
         return vendor
@@ -117,10 +116,10 @@ def implied_interface(name: str, interface: object | None) -> str:
 
     Raises :class:`BlasError` when an explicit interface contradicts the name.
     """
-    meaning = vendors.resolve_name(name)
+    meaning = resolve_name(name)
     carried = meaning.interface if meaning is not None else None
     if interface is None:
-        return carried or vendors.LP64
+        return carried or LP64
     checked = check_interface(interface)
     if carried is not None and checked != carried:
         raise BlasError(f"dependency {name!r} is {carried} by its name, but interface {checked!r} was asked for",
@@ -129,7 +128,7 @@ def implied_interface(name: str, interface: object | None) -> str:
 
 
 def check_interface(value: object) -> str:
-    if value not in vendors.INTERFACES:
+    if value not in INTERFACES:
         raise BlasError(
             f"interface: must be 'lp64' or 'ilp64', not {value!r}",
             "lp64 = 32-bit BLAS integers (the default), ilp64 = 64-bit",
@@ -139,6 +138,8 @@ def check_interface(value: object) -> str:
 
 
 def _check_vendor_names(names: tuple[str, ...], what: str) -> tuple[str, ...]:
+    from . import vendors
+
     out = []
     for n in names:
         low = n.strip().lower()
@@ -162,8 +163,13 @@ def build_request(
     the one the name carries (``openblas64``), else lp64 — always: no option
     changes a call that does not ask for ILP64.
     """
+    # the vendor table loads here, not with this module: loading a build directory needs
+    # ProjectOptions and the checks above, not the table (mesonbuild_blas.names)
+    from . import vendors
+    from .naming import is_identifier_fragment
+
     low = name.lower()
-    meaning = vendors.resolve_name(low)
+    meaning = resolve_name(low)
     if meaning is None:
         _check_vendor_names((name,), "dependency")  # raises with the list of vendors
         raise AssertionError("unreachable")
@@ -171,7 +177,7 @@ def build_request(
     interface = implied_interface(low, keyed.get("interface"))
     base = meaning.name
 
-    features = (set(flags) - set(OPT_INS)) | set(vendors.GENERIC.get(base, ()))
+    features = (set(flags) - set(OPT_INS)) | set(GENERIC.get(base, ()))
     sdl = keyed.get("sdl")
     sdl_vendors = [v for v in vendors.VENDORS if v.sdl_description]
     if sdl is not None and sdl not in ("true", "false", "auto"):
@@ -181,7 +187,7 @@ def build_request(
     if threading is not None and threading not in THREADING:
         raise BlasError(f"threading {threading!r} is not one of {', '.join(THREADING)}",
                         "e.g. modules: ['threading: seq']"
-                        + "".join(f" (or the {o} option)" for o in vendors.THREADING_OPTIONS))
+                        + "".join(f" (or the {o} option)" for o in THREADING_OPTIONS))
     vendor_threading = []
     for option, value in options.vendor_threading:
         if value in ("", "auto"):
@@ -207,7 +213,7 @@ def build_request(
             f"blas-symbol-suffix {suffix!r} is not a valid C identifier fragment",
             "use letters, digits and '_' only (e.g. 64_), or 'auto'",
         )
-    if interface != vendors.ILP64:
+    if interface != ILP64:
         suffix = None  # blas-symbol-suffix describes the ILP64 library (SciPy's meaning)
     method = METHOD_ALIASES.get(method, method)
     if method not in METHODS:

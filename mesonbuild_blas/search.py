@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from . import vendors
+from .names import ILP64, LP64
 from .probes.interpret import Rejection
 from .records import field, record, replace
 from .request import Request
@@ -255,7 +256,7 @@ def hint(request: Request, lookups: Lookups) -> str:
         parts.append(f"no {request.interface} build of {names} exists: ask for another vendor")
     if request.method != "auto":
         parts.append("drop the method: keyword to try every lookup")
-    other = vendors.LP64 if request.interface == vendors.ILP64 else vendors.ILP64
+    other = LP64 if request.interface == ILP64 else ILP64
     other_request = replace(request, interface=other, symbol_suffix=None)
     if any(isinstance(item, Candidate) for v in wanted for item in vendor_candidates(v, other_request, lookups)):
         parts.append(f"ask for interface: '{other}' (an {other} build is installed)")

@@ -1,7 +1,9 @@
 """Everything mesonbuild-blas knows about each BLAS/LAPACK vendor, as data.
 
-One :class:`Vendor` entry per vendor.  No other module names a vendor: the
-search, the probes and the renderings are driven by these fields only.  Facts
+One :class:`Vendor` entry per vendor.  No other module names a vendor (but
+:mod:`mesonbuild_blas.names`, whose index of dependency names is generated from
+this table): the search, the probes and the renderings are driven by these
+fields only.  Facts
 come from the libraries themselves (Debian 12 packages and PyPI wheels) or, for
 vendors that cannot be installed on Linux x86-64, from their public packaging;
 ``docs/vendors.md`` lists both.
@@ -16,13 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from .names import ILP64, LP64
 from .naming import Scheme
 from .records import field, record, replace
-
-LP64 = "lp64"
-ILP64 = "ilp64"
-INTERFACES = (LP64, ILP64)
-INT_SIZE = {LP64: 4, ILP64: 8}
 
 
 @record
@@ -559,58 +557,9 @@ VENDORS: tuple[Vendor, ...] = (
 
 BY_NAME: Mapping[str, Vendor] = {v.name: v for v in VENDORS}
 
-#: The generic names: what each must provide.
-GENERIC = {"blas": (), "lapack": ("lapack",), "cblas": ("cblas",), "lapacke": ("lapacke",)}
-
 #: Built-in search order for the generic names; entries restrict themselves
 #: further with ``auto_systems``, ``auto_cpu_families`` and ``auto_needs_wheel``.
 DEFAULT_ORDER = ("scipy-openblas", "accelerate", "mkl", "openblas", "flexiblas", "blis", "atlas", "netlib")
-
-
-#: Generic names that carry an interface (Debian's ILP64 alternatives)
-GENERIC_INTERFACE_NAMES = {"blas64": ("blas", ILP64), "lapack64": ("lapack", ILP64), "cblas64": ("cblas", ILP64),
-                           "lapacke64": ("lapacke", ILP64)}
-
-#: Names the plugin registers with Meson: generic names, vendors, their aliases and interface-carrying names.
-ALL_NAMES = tuple(dict.fromkeys((
-    *GENERIC, *GENERIC_INTERFACE_NAMES, *BY_NAME, *(a for v in VENDORS for a in v.aliases),
-    *(n for v in VENDORS for n in v.interface_names))))
-
-
-@record
-class DependencyName:
-    """What a ``dependency()`` name means: a generic name or a vendor, maybe with an interface."""
-
-    name: str  #: generic name (``blas``) or canonical vendor name (``openblas``)
-    generic: bool
-    interface: str | None  #: the interface the name itself carries (``openblas64`` → ilp64)
-
-
-def resolve_name(name: str) -> DependencyName | None:
-    """The meaning of a dependency name (case-insensitive), or None when it is not a BLAS name."""
-    low = name.lower()
-    if low in GENERIC:
-        return DependencyName(low, True, None)
-    if low in GENERIC_INTERFACE_NAMES:
-        generic, interface = GENERIC_INTERFACE_NAMES[low]
-        return DependencyName(generic, True, interface)
-    vendor = lookup(low)
-    if vendor is not None:
-        return DependencyName(vendor.name, False, None)
-    for vendor in VENDORS:
-        if low in vendor.interface_names:
-            return DependencyName(vendor.name, False, vendor.interface_names[low])
-    return None
-
-
-#: generic ``threading:`` spellings → the layer they mean (vendors' own spellings: ``Threading.names``)
-GENERIC_THREADING = {"seq": "sequential", "sequential": "sequential", "omp": "openmp", "openmp": "openmp",
-                     "tbb": "tbb", "pthreads": "pthreads"}
-#: every ``threading:`` spelling → layer
-THREADING_SPELLINGS: Mapping[str, str] = {
-    **GENERIC_THREADING, **{name: t.layer for v in VENDORS for t in v.threadings for name in t.names}}
-#: project options that choose a vendor's threading variant
-THREADING_OPTIONS = tuple(dict.fromkeys(v.threading_option for v in VENDORS if v.threading_option))
 
 
 def lookup(name: str) -> Vendor | None:

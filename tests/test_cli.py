@@ -15,9 +15,9 @@ from conftest import BIN, meson_blas, plain_meson, run, write_project
 from mesonbuild_blas import __version__
 from mesonbuild_blas.cli import OPTIONS_BLOCK
 from mesonbuild_blas.meson import project_options
+from mesonbuild_blas.names import THREADING_OPTIONS
 from mesonbuild_blas.records import fields
 from mesonbuild_blas.result import BlasInfo
-from mesonbuild_blas.vendors import THREADING_OPTIONS
 
 pytestmark = pytest.mark.meson
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mesonbuild_blas import records, vendors
+from mesonbuild_blas import names, records, vendors
 from mesonbuild_blas.errors import BlasError
 from mesonbuild_blas.header import header_digest, render_header, validate_for_header
 from mesonbuild_blas.naming import Scheme
@@ -37,7 +37,7 @@ def make_info(vendor: str, interface: str, prefix: str, suffix: str, **changes: 
         lapacke=True,
         cblas_header="cblas.h",
         fortran_abi="gfortran",
-        int_size=vendors.INT_SIZE[interface],
+        int_size=names.INT_SIZE[interface],
         threading="pthreads",
         lapack_version="3.11.0",
         method="test",

@@ -250,6 +250,74 @@ def test_lookup_modules_preload_while_compilers_are_detected_in_a_fresh_build_di
     assert "mesonbuild_blas.verify" not in _plugin_imports(again.stderr)
 
 
+def test_reconfigure_loads_neither_vendor_table_nor_header_module_until_a_call_changes(tmp_path: Path) -> None:
+    """A reconfigure takes unchanged BLAS dependencies from Meson's cache: the calls' arguments were checked
+    in the configure before (the build dir remembers which passed) and the header's directory names its
+    digest, so neither the vendor table nor the header module loads. A damaged header is rewritten, and a
+    changed call is checked again: its error is located at the call."""
+    src = write_project(tmp_path, """
+project('lean', 'c')
+d = dependency('openblas', interface: 'ilp64', modules: ['cblas', 'lapack'])
+executable('show', 'show.c', dependencies: d)
+""", {"show.c": "#include <blas_mangling.h>\nint main(void) { return (int)sizeof(blas_int) - 8; }\n"})
+    build = tmp_path / "b"
+    env = {"PYTHONPROFILEIMPORTTIME": "1"}
+    first = meson_blas("setup", str(build), str(src), env=env)
+    assert first.returncode == 0, first.output
+    assert {"mesonbuild_blas.vendors", "mesonbuild_blas.header"} <= _plugin_imports(first.stderr)
+    header = next((build / "meson-private" / "mesonbuild-blas").glob("*/blas_mangling.h"))
+    text = header.read_text()
+
+    again = meson_blas("setup", "--reconfigure", str(build), str(src), env=env)
+    assert again.returncode == 0, again.output
+    assert "Run-time dependency openblas found: YES" not in again.stdout  # from Meson's cache
+    assert not {"mesonbuild_blas.vendors", "mesonbuild_blas.header"} & _plugin_imports(again.stderr)
+    assert header.read_text() == text
+
+    header.write_text(text.replace("blas_int", "broken_int"))  # its text no longer has its digest
+    repaired = meson_blas("setup", "--reconfigure", str(build), str(src), env=env)
+    assert repaired.returncode == 0, repaired.output
+    assert "mesonbuild_blas.header" in _plugin_imports(repaired.stderr)
+    assert header.read_text() == text
+
+    # a call that changed is checked again, where it stands
+    (src / "meson.build").write_text((src / "meson.build").read_text().replace("'lapack']", "'lapack', 'cblsa']"))
+    changed = meson_blas("setup", "--reconfigure", str(build), str(src))
+    assert_clean_error(changed, 3, "unknown BLAS module 'cblsa'")
+
+
+def test_checked_calls_are_remembered_by_one_plugin_version_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build dir's record of checked dependency() calls (and of what a cached dependency depended on)
+    is ignored by another version of the plugin: it may check, probe or render differently."""
+    import pickle
+    from types import SimpleNamespace
+
+    import mesonbuild_blas.meson as integration
+    from mesonbuild_blas import __version__
+    from mesonbuild_blas.meson.dependency import BlasDependency, Fingerprint
+    from mesonbuild_blas.records import replace
+    from mesonbuild_blas.request import ProjectOptions
+
+    monkeypatch.setattr(integration, "install", lambda: None)  # no Meson patching in the test process
+    marker = integration.PluginMarker()
+    integration.check_request(marker, "openblas", ["cblas", "interface: ilp64"], ProjectOptions(), "auto")
+    with pytest.raises(integration.BlasError, match="unknown BLAS module"):
+        integration.check_request(marker, "openblas", ["cblsa", "interface: ilp64"], ProjectOptions(), "auto")
+    assert len(marker.checked) == 1  # only what passed
+    loaded = pickle.loads(pickle.dumps(marker))
+    assert loaded.checked_before == frozenset(marker.checked) and not loaded.checked
+    function, (checked, version) = marker.__reduce__()
+    assert version == __version__
+    assert not function(checked, "0.0.1").checked_before  # written by another version
+    assert not function().checked_before  # written before the record existed
+
+    now = Fingerprint.now(())
+    assert now.plugin == __version__
+    assert BlasDependency.blas_still_valid(SimpleNamespace(blas_fingerprint=now))
+    for other in ("0.0.1", ""):  # another version, or one that did not record it
+        assert not BlasDependency.blas_still_valid(SimpleNamespace(blas_fingerprint=replace(now, plugin=other)))
+
+
 def test_demo_command() -> None:
     from conftest import BIN
 

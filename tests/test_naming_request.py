@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mesonbuild_blas import vendors
+from mesonbuild_blas import names, vendors
 from mesonbuild_blas.errors import BlasError
 from mesonbuild_blas.naming import Scheme, is_identifier_fragment
 from mesonbuild_blas.request import ProjectOptions, build_request, split_modules
@@ -106,9 +106,9 @@ def test_every_vendor_entry_is_consistent() -> None:
     for vendor in vendors.VENDORS:
         assert vendor.methods, vendor.name
         for interface in vendor.pkgconfig:
-            assert interface in vendors.INTERFACES
+            assert interface in names.INTERFACES
         for wheel in vendor.wheels:
-            assert wheel.interface in vendors.INTERFACES
+            assert wheel.interface in names.INTERFACES
         for prefix in vendor.prefixes:
             assert is_identifier_fragment(prefix)
         for suffixes in vendor.suffixes.values():
@@ -124,7 +124,7 @@ def test_every_design_vendor_has_an_entry() -> None:
     design = {"openblas", "scipy-openblas", "mkl", "blis", "atlas", "netlib", "flexiblas", "accelerate",
               "armpl", "aocl", "nvpl"}
     assert set(vendors.BY_NAME) == design
-    assert set(vendors.ALL_NAMES) == design | {"blas", "lapack", "cblas", "lapacke", "veclib", "reference"} | {
+    assert set(names.ALL_NAMES) == design | {"blas", "lapack", "cblas", "lapacke", "veclib", "reference"} | {
         "blas64", "lapack64", "cblas64", "lapacke64", "openblas64", "openblas64_", "openblas_ilp64",
         "scipy-openblas32", "scipy-openblas64"}
     req = build_request("blas", [], ProjectOptions(blas_order=("MKL", "openblas")))

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from collections.abc import Iterable
 
-from mesonbuild_blas import records, vendors
+from mesonbuild_blas import names, records, vendors
 from mesonbuild_blas.probes.interpret import Rejection
 from mesonbuild_blas.request import ProjectOptions, Request, build_request
 from mesonbuild_blas.result import BlasInfo, as_interface
@@ -24,7 +24,7 @@ def info(vendor: str, interface: str = "lp64", version: str = "1.0", verified_by
     return BlasInfo(vendor=vendor, interface=as_interface(interface), symbol_prefix="", symbol_suffix="",
                     fortran_symbol_dgemm="dgemm_", cblas_symbol_dgemm="", cblas=False, lapack=False,
                     lapacke=False, cblas_header="", fortran_abi="gfortran",
-                    int_size=vendors.INT_SIZE[interface], threading="sequential", lapack_version="",
+                    int_size=names.INT_SIZE[interface], threading="sequential", lapack_version="",
                     method="system", library=f"/lib/lib{vendor}.so",
                     verified_by="run" if verified_by == "run" else "link", version=version)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from .. import vendors
+from .. import names, vendors
 from ..naming import Scheme
 from ..records import record
 from ..result import BlasInfo
@@ -109,7 +109,7 @@ def make_target(
         vendor=vendor, interface=interface, library=library,
         compile_args=tuple(compile_args), link_args=tuple(link_args),
         dgemm_symbol=dgemm_symbol or scheme.fortran("dgemm"),
-        int_size=int_size or vendors.INT_SIZE.get(interface, 4),
+        int_size=int_size or names.INT_SIZE.get(interface, 4),
         threading=threading if threading in THREADING_LAYERS else "unknown",
         system_lib_dirs=tuple(system_lib_dirs), variant=variant, version=version,
         facts_input="".join(f"{line}\n" for line in lines), version_from=version_from,

@@ -22,32 +22,52 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from .. import MESON_MAX_EXCLUSIVE, MESON_MIN, vendors
+from .. import MESON_MAX_EXCLUSIVE, MESON_MIN, __version__
 from ..errors import BlasError
+from ..names import ALL_NAMES, GENERIC, INTERFACES, LP64, THREADING_OPTIONS, resolve_name
 from ..request import FEATURES, ProjectOptions, build_request, check_interface, implied_interface, split_modules
 
 _installed = False
 
 
 class PluginMarker:
-    """Stored on coredata; re-activates the plugin wherever coredata is loaded."""
+    """Stored on coredata; re-activates the plugin wherever coredata is loaded.
 
-    def __reduce__(self) -> tuple[Callable[[], PluginMarker], tuple[()]]:
-        return (restore_marker, ())
+    It also remembers which ``dependency()`` arguments passed :func:`build_request`'s
+    checks in the last configure (with this version of the plugin): the checks depend
+    on nothing else, so a reconfigure repeats them only for calls that changed, and
+    loads the vendor table only then.
+    """
+
+    def __init__(self, checked_before: frozenset[str] = frozenset()) -> None:
+        self.checked_before = checked_before  #: passed in the configure before
+        self.checked: set[str] = set()  #: passed in this configure
+
+    def __reduce__(self) -> tuple[Callable[..., PluginMarker], tuple[frozenset[str], str]]:
+        return (restore_marker, (frozenset(self.checked), __version__))
 
 
-def restore_marker() -> PluginMarker:
+def restore_marker(checked: frozenset[str] = frozenset(), version: str = "") -> PluginMarker:
     try:
         install()
     except BlasError as e:  # e.g. this Meson is outside the supported range: a Meson error, not a traceback
         from mesonbuild.mesonlib import MesonException
 
         raise MesonException(str(e)) from None
-    return PluginMarker()
+    return PluginMarker(checked if version == __version__ else frozenset())
+
+
+def check_request(marker: PluginMarker, name: str, modules: list[str], options: ProjectOptions,
+                  method: str) -> None:
+    """:func:`build_request`'s checks of a call's arguments (raises :class:`BlasError`), once per build dir."""
+    key = repr((name, modules, options, method))
+    if key not in marker.checked_before and key not in marker.checked:
+        build_request(name, modules, options, method)
+    marker.checked.add(key)
 
 
 def is_blas_name(name: str) -> bool:
-    return vendors.resolve_name(name) is not None
+    return resolve_name(name) is not None
 
 
 def _flatten(args: Any) -> list[Any]:
@@ -82,7 +102,7 @@ def project_options(coredata: Any, subproject: str) -> ProjectOptions:
         blas_order=order("blas-order"),
         lapack_order=order("lapack-order"),
         symbol_suffix=text("blas-symbol-suffix"),
-        vendor_threading=tuple((o, v) for o in vendors.THREADING_OPTIONS if (v := text(o)) is not None),
+        vendor_threading=tuple((o, v) for o in THREADING_OPTIONS if (v := text(o)) is not None),
     )
 
 
@@ -95,7 +115,9 @@ def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
         from .dependency import RESOLVED_HERE
         from .dependency import project_options as options_for_call
 
-        self.coredata.mesonbuild_blas = PluginMarker()
+        marker = getattr(self.coredata, "mesonbuild_blas", None)
+        if not isinstance(marker, PluginMarker):
+            marker = self.coredata.mesonbuild_blas = PluginMarker()
         names = [n for n in _flatten(args) if isinstance(n, str) and n]
         blas_names = [n for n in names if is_blas_name(n)]
         if "interface" not in kwargs and not blas_names:
@@ -116,7 +138,7 @@ def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
                     raise BlasError(
                         f"dependency(): 'interface' applies only to BLAS/LAPACK dependencies, not {other}",
                         "remove 'interface:' or use a BLAS name: "
-                        + ", ".join(sorted(vendors.GENERIC)) + " or a vendor",
+                        + ", ".join(sorted(GENERIC)) + " or a vendor",
                     )
                 interface = check_interface(interface)
             options = project_options(self.coredata, self.subproject)
@@ -134,14 +156,14 @@ def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
                 raise BlasError(f"dependency() names {', '.join(repr(n) for n in blas_names)} carry different "
                                 f"interfaces", "give names of one interface, or one call per interface")
             if "interface" not in keyed:
-                modules.append(f"interface: {implied.pop() if implied else vendors.LP64}")
+                modules.append(f"interface: {implied.pop() if implied else LP64}")
             kwargs["modules"] = modules
             if kwargs.get("required", True) is True:
                 # a required lookup's bad modules/options are this call's error, located here
                 # (before Meson prints "found: NO"); optional lookups log them and are not found
                 method = compat.method_value(kwargs.get("method"))
                 for n in blas_names:
-                    build_request(n, modules, options, method)
+                    check_request(marker, n, modules, options, method)
         except BlasError as e:
             raise InvalidArguments(str(e)) from None
         with options_for_call(options):
@@ -163,7 +185,7 @@ def _wrap_override(original: Callable[..., Any]) -> Callable[..., Any]:
         if not is_blas_name(name):
             return
         info = getattr(dep, "blas_info", None)
-        interfaces = (info.interface,) if info is not None else vendors.INTERFACES
+        interfaces = (info.interface,) if info is not None else INTERFACES
         # Register under the keys dependency() builds for BLAS names: the
         # interface plus any combination of feature modules.
         for interface in interfaces:
@@ -289,7 +311,7 @@ def install() -> None:
 
         return make
 
-    for name in vendors.ALL_NAMES:
+    for name in ALL_NAMES:
         detect.packages[name] = factory(name)
         # like MPI/HDF5: language: 'fortran' gives ILP64 deps the 8-byte integer flag
         detect._packages_accept_language.add(name)

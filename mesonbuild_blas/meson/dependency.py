@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 from mesonbuild.dependencies.base import DependencyException, ExternalDependency
 from mesonbuild.mesonlib import version_compare_many
 
-from .. import vendors
+from .. import __version__
 from ..errors import BlasError
-from ..header import header_digest, render_header
+from ..names import ENV_ROOTS
 from ..records import record, replace
 from ..request import ProjectOptions, Request, build_request
 from ..result import BlasInfo
@@ -98,8 +98,7 @@ def link_through(arg: str, scratch: str) -> str:
 
 #: environment variables a search reads besides the project options: a change makes a
 #: dependency cached in the build directory stale (Meson reuses it on reconfigure)
-CACHE_ENVIRONMENT = ("PKG_CONFIG_PATH", "PKG_CONFIG_LIBDIR", "CMAKE_PREFIX_PATH",
-                     *dict.fromkeys(root for v in vendors.VENDORS for root in v.env_roots))
+CACHE_ENVIRONMENT = ("PKG_CONFIG_PATH", "PKG_CONFIG_LIBDIR", "CMAKE_PREFIX_PATH", *ENV_ROOTS)
 
 
 def _file_state(path: str) -> tuple[int, int, int] | None:
@@ -112,16 +111,18 @@ def _file_state(path: str) -> tuple[int, int, int] | None:
 
 @record
 class Fingerprint:
-    """What a resolved dependency depended on: the project's options, the environment, its library files."""
+    """What a resolved dependency depended on: the project's options, the environment, its library files
+    and the plugin that resolved it (another version may probe, decide or render the header differently)."""
 
     options: ProjectOptions
     environment: tuple[tuple[str, str | None], ...]
     files: tuple[tuple[str, tuple[int, int, int] | None], ...]
+    plugin: str = ""  #: mesonbuild-blas version ("" in build dirs of versions that did not record it)
 
     @classmethod
     def now(cls, files: tuple[str, ...]) -> Fingerprint:
         return cls(_OPTIONS.get() or ProjectOptions(), tuple((v, os.environ.get(v)) for v in CACHE_ENVIRONMENT),
-                   tuple((f, _file_state(f)) for f in files))
+                   tuple((f, _file_state(f)) for f in files), __version__)
 
 
 class BlasDependency(ExternalDependency):  # type: ignore[misc]
@@ -181,6 +182,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
             raise
 
     def _accept(self, found: Found, request: Request, toolchain: Toolchain | None) -> None:
+        from ..header import header_digest
         from ..probes import default_cache_dir
         from .messages import log, warn
         from .process import blas_resolved
@@ -297,14 +299,18 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         path = os.path.join(self.blas_header_dir, info.mangling_header)
         if path in _HEADERS_CURRENT and os.path.exists(path):
             return  # already written or checked in this process (asked once per target)
-        text = render_header(info)
+        # the directory is named after the digest of the header's text (header_digest): a file with that
+        # digest is current, and a reconfigure need not render it (nor load the header module)
         try:
             with open(path, encoding="utf-8") as f:
-                if f.read() == text:
+                if hashlib.sha256(f.read().encode()).hexdigest()[:12] == os.path.basename(self.blas_header_dir):
                     _HEADERS_CURRENT.add(path)
                     return
-        except OSError:
+        except (OSError, UnicodeDecodeError):
             pass
+        from ..header import render_header
+
+        text = render_header(info)
         os.makedirs(self.blas_header_dir, exist_ok=True)
         tmp = f"{path}.tmp{os.getpid()}"
         with open(tmp, "w", encoding="utf-8") as f:

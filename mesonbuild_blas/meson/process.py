@@ -15,7 +15,6 @@ from typing import Any
 from ..conflicts import COMPILER_OPENMP, RUNTIME_LIBRARIES, ProjectOpenmp, clashes, openmp_mix, uses_openmp
 from ..result import BlasInfo
 from . import compat
-from .messages import warn
 
 #: BLAS dependencies resolved in this process, per build directory (one configure)
 _RESOLVED: dict[str, list[BlasInfo]] = {}
@@ -26,13 +25,17 @@ _PROJECT_OPENMP: dict[str, ProjectOpenmp] = {}
 def blas_resolved(env: Any, for_machine: Any, info: BlasInfo) -> None:
     """A BLAS dependency was found: warn about clashes with earlier ones and about OpenMP mixing."""
     resolved = _RESOLVED.setdefault(env.get_build_dir(), [])
-    for message in clashes(resolved, info):
-        warn(message)
+    messages = clashes(resolved, info)
     resolved.append(info)
     project = _PROJECT_OPENMP.get(env.get_build_dir()) or openmp_from_flags(env, for_machine)
     mix = openmp_mix(info, project) if project is not None else None
     if mix:
-        warn(mix)
+        messages.append(mix)
+    if messages:  # (every reconfigure runs these checks: the log module loads when there is something to say)
+        from .messages import warn
+
+        for message in messages:
+            warn(message)
 
 
 def _runtime_file(compiler: Any, runtime: str) -> str:
@@ -74,4 +77,6 @@ def openmp_resolved(env: Any, for_machine: Any) -> None:
     for info in _RESOLVED.get(env.get_build_dir(), []):
         mix = openmp_mix(info, project)
         if mix:
+            from .messages import warn
+
             warn(mix)

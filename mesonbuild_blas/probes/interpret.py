@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any, Literal
 
-from .. import vendors
+from .. import names, vendors
 from ..naming import Scheme
 from ..records import record
 from ..result import BlasInfo, FeatureCheck, OpenmpRuntime, Source, as_interface
@@ -101,7 +101,7 @@ def choose_scheme(
     Two suffixes can share the Fortran names (``64_`` and ``_64`` both give
     ``dgemm_64_``) and differ only in the C names (``cblas_dgemm64_`` / ``cblas_dgemm_64``).
     """
-    want = str(vendors.INT_SIZE[interface])
+    want = str(names.INT_SIZE[interface])
     mismatches = []
     matching = [i for i in range(len(schemes)) if data.found(scheme_id(i), "dgemm")
                 and data.result(scheme_id(i), "int_width") == want]
@@ -288,7 +288,7 @@ def interpret(
         return chosen
     index, scheme = chosen
     sid = scheme_id(index)
-    want = str(vendors.INT_SIZE[interface])
+    want = str(names.INT_SIZE[interface])
     dgemm = data.result(sid, "dgemm")
     if dgemm != "ok":
         problem = describe(dgemm) if dgemm != "wrong" else ""
@@ -380,7 +380,7 @@ def _blas_info(vendor: vendors.Vendor, interface: str, scheme: Scheme, has: dict
         lapack=has["lapack"],
         lapacke=has["lapacke"],
         cblas_header=cblas_header if has["cblas"] else "",
-        int_size=vendors.INT_SIZE[interface],
+        int_size=names.INT_SIZE[interface],
         **facts,
     )
 
