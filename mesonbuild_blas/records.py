@@ -93,43 +93,59 @@ def record(cls: type[T] | None = None, /, *, frozen: bool = True, eq: bool = Tru
 
 def _is_classvar(annotation: object) -> bool:
     if isinstance(annotation, str):  # ``from __future__ import annotations``
-        return annotation.replace("typing.", "").startswith("ClassVar")
+        return annotation.startswith(("ClassVar", "typing.ClassVar"))
     return annotation is ClassVar or getattr(annotation, "__origin__", None) is ClassVar
 
 
 def _build(cls: type[Any], frozen: bool, eq: bool, with_repr: bool) -> None:
+    # one pass over the fields, collecting what the shared methods need: every configure creates
+    # a dozen record classes (a reconfigure included), some with forty fields
     specs: list[Field] = []
-    annotations: dict[str, object] = getattr(cls, "__annotations__", {})
-    for name, annotation in annotations.items():
+    defaults: dict[str, object] = {}
+    factories: list[tuple[str, Any]] = []
+    compare: list[str] = []
+    namespace = cls.__dict__
+    after_default = False
+    for name, annotation in namespace.get("__annotations__", {}).items():
         if _is_classvar(annotation):
             continue
-        value = cls.__dict__.get(name, MISSING)
-        spec = value if isinstance(value, Field) else Field(default=value)
+        value = namespace.get(name, MISSING)
+        if isinstance(value, Field):
+            spec = value
+            if spec.default is not MISSING:
+                setattr(cls, name, spec.default)  # the class attribute is the default, as for plain defaults
+            else:
+                delattr(cls, name)
+        else:
+            spec = Field(value)
         spec.name = name
-        if isinstance(spec.default, (list, dict, set)):
-            raise ValueError(f"mutable default {type(spec.default).__name__} for field {name} of "
-                             f"{cls.__qualname__}: use default_factory")
-        if spec.required and specs and not specs[-1].required:
-            raise TypeError(f"non-default argument {name!r} follows default argument in {cls.__qualname__}")
         if spec.default is not MISSING:
-            setattr(cls, name, spec.default)
-        elif isinstance(value, Field):
-            delattr(cls, name)
+            if isinstance(spec.default, (list, dict, set)):
+                raise ValueError(f"mutable default {type(spec.default).__name__} for field {name} of "
+                                 f"{cls.__qualname__}: use default_factory")
+            defaults[name] = spec.default
+            after_default = True
+        elif spec.default_factory is not MISSING:
+            factories.append((name, spec.default_factory))
+            after_default = True
+        elif after_default:
+            raise TypeError(f"non-default argument {name!r} follows default argument in {cls.__qualname__}")
+        if spec.compare:
+            compare.append(name)
         specs.append(spec)
     methods: dict[str, object] = {
         "__record_fields__": tuple(specs),
-        "__record_names__": frozenset(s.name for s in specs),
-        "__record_compare__": tuple(s.name for s in specs if s.compare),
+        "__record_names__": frozenset([s.name for s in specs]),
+        "__record_compare__": tuple(compare),
         # what __init__ needs, precomputed: a table of Vendor records (48 fields each) is built
         # on every configure
-        "__record_defaults__": {s.name: s.default for s in specs if s.default is not MISSING},
-        "__record_factories__": tuple((s.name, s.default_factory) for s in specs
-                                      if s.default_factory is not MISSING),
+        "__record_defaults__": defaults,
+        "__record_factories__": tuple(factories),
         "__init__": _init,
     }
-    if with_repr and "__repr__" not in cls.__dict__:
+    if with_repr and "__repr__" not in namespace:
         methods["__repr__"] = _repr
-    if eq and "__eq__" not in cls.__dict__:
+    if eq and "__eq__" not in namespace:
         methods["__eq__"] = _eq
         # like dataclasses: frozen records hash their compared values, mutable ones are unhashable
         methods["__hash__"] = _hash if frozen else None
