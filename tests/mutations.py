@@ -79,7 +79,7 @@ MUTATIONS = (
              ("tests/test_probes.py", "-k", "threading")),
     Mutation("the probe's own xerbla_ removed (the library's exit(0) ends the question)",
              "mesonbuild_blas/probes/blas_probe.c",
-             "__attribute__((weak)) void xerbla_(", "__attribute__((weak)) void probe_unused_xerbla_(",
+             "PROBE_WEAK void xerbla_(", "PROBE_WEAK void probe_unused_xerbla_(",
              (HOSTILE, "-k", "xerbla_exits")),
 )
 
