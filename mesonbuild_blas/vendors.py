@@ -3,10 +3,9 @@
 One :class:`Vendor` entry per vendor.  No other module names a vendor (but
 :mod:`mesonbuild_blas.names`, whose index of dependency names is generated from
 this table): the search, the probes and the renderings are driven by these
-fields only.  Facts
-come from the libraries themselves (Debian 12 packages and PyPI wheels) or, for
-vendors that cannot be installed on Linux x86-64, from their public packaging;
-``docs/vendors.md`` lists both.
+fields only.  Facts come from the libraries themselves (Debian 12 packages and
+PyPI wheels) or, for vendors that cannot be installed on Linux x86-64, from
+their public packaging; ``docs/vendors.md`` lists both.
 
 pkg-config names may contain ``{threading}`` (a :class:`Threading` token) and
 ``{linkage}`` (``dynamic``/``static``); an entry holding several names
