@@ -23,12 +23,10 @@ stops the compilation with ``#error``.
 
 from __future__ import annotations
 
-import hashlib
-
 from . import names, vendors
 from .errors import BlasError
 from .naming import Scheme, is_identifier_fragment
-from .result import BlasInfo
+from .result import BlasInfo, text_digest
 
 GUARD = "BLAS_MANGLING_H"
 
@@ -370,4 +368,4 @@ def render_header(info: BlasInfo) -> str:
 
 def header_digest(info: BlasInfo) -> str:
     """A short hash of the rendered header, e.g. for a per-dependency include directory."""
-    return hashlib.sha256(render_header(info).encode()).hexdigest()[:12]
+    return text_digest(render_header(info))

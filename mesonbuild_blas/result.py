@@ -10,6 +10,7 @@ rendered from it.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -20,6 +21,13 @@ from .records import field, fields, record
 
 MANGLING_HEADER = "blas_mangling.h"
 JSON_SCHEMA_VERSION = 1
+
+
+def text_digest(text: str) -> str:
+    """The short hash naming a generated header's own directory (``header.header_digest``); here, not in
+    ``header``, so that a reconfigure can check a header without loading the header module."""
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
 
 #: The Literal types are spelled as strings: evaluating eight ``Literal[...]`` at import cost every
 #: reconfigure 0.7 M instructions (docs/performance.md). Type checkers read them the same way;

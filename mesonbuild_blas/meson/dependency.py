@@ -27,7 +27,7 @@ from ..errors import BlasError
 from ..names import ENV_ROOTS
 from ..records import record, replace
 from ..request import ProjectOptions, Request, build_request
-from ..result import BlasInfo
+from ..result import BlasInfo, text_digest
 from . import compat
 
 if TYPE_CHECKING:
@@ -303,7 +303,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         # digest is current, and a reconfigure need not render it (nor load the header module)
         try:
             with open(path, encoding="utf-8") as f:
-                if hashlib.sha256(f.read().encode()).hexdigest()[:12] == os.path.basename(self.blas_header_dir):
+                if text_digest(f.read()) == os.path.basename(self.blas_header_dir):
                     _HEADERS_CURRENT.add(path)
                     return
         except (OSError, UnicodeDecodeError):
