@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .names import ILP64, LP64
+from .names import ILP64, LP64, vendor_name
 from .naming import Scheme
 from .records import field, record, replace
 
@@ -562,11 +562,6 @@ DEFAULT_ORDER = ("scipy-openblas", "accelerate", "mkl", "openblas", "flexiblas",
 
 
 def lookup(name: str) -> Vendor | None:
-    """The vendor called ``name`` (case-insensitive, aliases included)."""
-    low = name.lower()
-    if low in BY_NAME:
-        return BY_NAME[low]
-    for vendor in VENDORS:
-        if low in vendor.aliases:
-            return vendor
-    return None
+    """The vendor called ``name`` (case-insensitive, aliases included: ``names.vendor_name``)."""
+    canonical = vendor_name(name)
+    return BY_NAME[canonical] if canonical is not None else None
