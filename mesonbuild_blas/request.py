@@ -11,8 +11,6 @@ FEATURES = ("cblas", "lapack", "lapacke")
 OPT_INS = ("bench", "fortran-adapter")
 #: option value / order entry selecting the fastest installed library (times at configure)
 FASTEST = "fastest"
-#: ``threading:`` spellings → the layer they mean (numpy-fork and generic names)
-THREADING = THREADING_SPELLINGS
 METHODS = ("auto", "pkg-config", "cmake", "framework", "system", "python")
 #: Meson's spelling of a method → ours (Meson rejects 'framework' and 'python' as values)
 METHOD_ALIASES = {"extraframework": "framework"}
@@ -76,7 +74,7 @@ class Request:
     def threading_layer(self, vendor: str) -> str | None:
         """The threading layer asked for (``openmp`` for ``threading: iomp``), if any."""
         threading = self.threading_for(vendor)
-        return THREADING[threading] if threading else None
+        return THREADING_SPELLINGS[threading] if threading else None
 
 
 def split_modules(modules: list[str]) -> tuple[dict[str, str], set[str]]:
@@ -184,8 +182,8 @@ def build_request(
         raise BlasError(f"'sdl: {sdl}' is not one of true, false, auto",
                         "'sdl: true' selects " + "; ".join(v.sdl_description for v in sdl_vendors))
     threading = keyed.get("threading")
-    if threading is not None and threading not in THREADING:
-        raise BlasError(f"threading {threading!r} is not one of {', '.join(THREADING)}",
+    if threading is not None and threading not in THREADING_SPELLINGS:
+        raise BlasError(f"threading {threading!r} is not one of {', '.join(THREADING_SPELLINGS)}",
                         "e.g. modules: ['threading: seq']"
                         + "".join(f" (or the {o} option)" for o in THREADING_OPTIONS))
     vendor_threading = []
