@@ -45,4 +45,20 @@ echo "install-cross: installing ${missing[*]}"
 if ! $SUDO apt-get update -qq; then
   echo "install-cross: apt-get update reported a failing index (tolerated; a missing package still fails below)" >&2
 fi
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# A Multi-Arch: same library must have one version on every architecture. The
+# foreign indexes can lag the native one (measured 2026-12: zlib1g's security
+# update is in the amd64 and arm64 indexes, not in s390x's), so apt's candidates
+# can disagree and the install "generates breaks". Ask for the version installed
+# natively wherever the foreign index has it.
+pinned=()
+for p in "${missing[@]}"; do
+  name="${p%%:*}"
+  if [ "$name" = "$p" ]; then pinned+=("$p"); continue; fi
+  native="$(dpkg-query -W -f='${Version}' "$name" 2>/dev/null || true)"
+  if [ -n "$native" ] && apt-cache madison "$p" | awk -F'|' '{gsub(/ /,"",$2); print $2}' | grep -qxF "$native"; then
+    pinned+=("$p=$native")
+  else
+    pinned+=("$p")
+  fi
+done
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${pinned[@]}"
