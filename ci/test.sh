@@ -18,7 +18,7 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PY" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install -q --upgrade pip
-"$VENV/bin/python" -m pip install -q -e '.[openblas,mkl,test]'
+"$VENV/bin/python" -m pip install -q -c ci/constraints.txt -e '.[openblas,mkl,test]'
 
 echo "== ruff"
 "$VENV/bin/ruff" check mesonbuild_blas tests
@@ -33,6 +33,6 @@ if [ ! -x "$OLD/bin/python" ]; then
   "$PY" -m venv "$OLD"
 fi
 "$OLD/bin/python" -m pip install -q --upgrade pip
-"$OLD/bin/python" -m pip install -q "meson==$OLDEST_MESON" -e '.[openblas,mkl,test]'
+"$OLD/bin/python" -m pip install -q -c ci/constraints.txt "meson==$OLDEST_MESON" -e '.[openblas,mkl,test]'
 echo "== Meson integration tests on $("$OLD/bin/meson" --version) (oldest supported)"
 "$OLD/bin/python" -m pytest -q -ra -m meson -p no:cacheprovider

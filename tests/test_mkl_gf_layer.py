@@ -1,10 +1,10 @@
 """MKL's gfortran interface layers (``gf_lp64``/``gf_ilp64``) preferred over the Fortran adapter.
 
-The real PyPI ``mkl``/``mkl-devel``/``mkl-include`` 2026.0.0 wheels (the last ones shipping the ``gf_*``
-layers; fetched by pip at test time, cached, never committed) laid out as an MKLROOT. Fortran consumers
-get ``libmkl_gf_*`` instead of ``libmkl_intel_*`` — proven again by the probes (``fortran_abi gfortran``),
-so no adapter — while C consumers keep the layer the ``.pc`` file names. Without a ``gf_*`` file next to the
-found layer (the installed mkl-devel 2026.2.0 wheel) Fortran consumers get the adapter: ``test_projects.py``.
+The real PyPI ``mkl``/``mkl-devel``/``mkl-include`` 2026.0.0 wheels (fetched by pip at test time, cached,
+never committed) laid out as an MKLROOT. Fortran consumers get ``libmkl_gf_*`` instead of ``libmkl_intel_*``
+— proven again by the probes (``fortran_abi gfortran``), so no adapter — while C consumers keep the layer the
+``.pc`` file names. ``test_projects.py`` builds the same project against the installed mkl-devel wheel and
+derives from its files whether Fortran consumers get its ``gf_*`` layer (2026.2.1 ships them) or the adapter.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ Needs the Debian packages of ci/install-zoo.sh and the wheels of the ``openblas`
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,11 +36,22 @@ class Vendor:
     prefix: str = ""
     ilp64_suffix: str = ""
     interfaces: tuple[str, ...] = ("lp64", "ilp64")
+    #: a gfortran-built interface layer the vendor may ship next to its g77 one (``{interface}`` filled in),
+    #: looked for in the installed wheels: MKL's ``gf_*`` layers come and go between releases
+    gfortran_layer: str = ""
+
+    def fortran_abi(self, interface: str) -> str:
+        """The convention gfortran callers get: the library's, or its gfortran layer's when one is installed."""
+        if self.abi != "gfortran" and self.gfortran_layer:
+            pattern = self.gfortran_layer.format(interface=interface)
+            if any((Path(sys.prefix) / "lib").glob(pattern)):
+                return "gfortran"
+        return self.abi
 
     def adapter(self, interface: str) -> str:
         """The Fortran adapter gfortran callers get."""
         names = bool(self.prefix or (self.ilp64_suffix and interface == "ilp64"))
-        abi = self.abi != "gfortran"
+        abi = self.fortran_abi(interface) != "gfortran"
         return "names+abi" if names and abi else "names" if names else "abi" if abi else "none"
 
     def dgemm(self, interface: str) -> str:
@@ -52,7 +64,7 @@ class Vendor:
 VENDORS = {
     "openblas": Vendor(lapacke=False),  # Debian's libopenblas has no LAPACKE symbols
     "scipy-openblas": Vendor(prefix="scipy_", ilp64_suffix="64_"),
-    "mkl": Vendor(abi="g77"),
+    "mkl": Vendor(abi="g77", gfortran_layer="libmkl_gf_{interface}.so*"),
     "netlib": Vendor(),
     "blis": Vendor(lapack=False, lapacke=False),
     "atlas": Vendor(lapacke=False, interfaces=("lp64",)),  # no ILP64 build of ATLAS
@@ -162,10 +174,13 @@ def test_blas_fortran(tmp_path: Path, vendor: str, interface: str) -> None:
         assert f"({vendor}, {interface}," in line, line
         assert ("fortran adapter" not in line) if adapter == "none" else (f"fortran adapter {adapter}," in line), line
     assert (f"Message: blas-fortran: {vendor} {interface}, lapack {str(info.lapack).lower()}, "
-            f"fortran_abi {info.abi}, fortran_adapter {adapter}") in setup.stdout, setup.stdout
+            f"fortran_abi {info.fortran_abi(interface)}, fortran_adapter {adapter}") in setup.stdout, setup.stdout
     if adapter != "none":
         assert re.search(rf"Fortran adapter for {vendor} \({re.escape(adapter)}\): .*proven by running its "
                          r"self-test \(dgemm, ", setup.stdout), setup.stdout
+    if info.fortran_abi(interface) != info.abi:
+        assert re.search(rf"{vendor} \({interface}\) for gfortran Fortran callers: .*proven \(fortran_abi gfortran\)",
+                         setup.stdout), setup.stdout
     assert "WARNING" not in setup.stdout, setup.stdout
     expected = expected_fortran_output(vendor, interface)
     programs = list(expected)
