@@ -36,7 +36,7 @@ def run_demo(keep: bool = False, verbose: bool = False) -> int:
             print(f"== dgemm demo, interface {interface}", flush=True)
             setup = project.setup(build, [f"-Dinterface={interface}"], on_line=echo)
             for line in setup.lines:
-                if "dependency blas found" in line:
+                if "dependency scipy-openblas found" in line:
                     print("  " + line.strip(), flush=True)
             result = setup if not setup.ok else project.compile(build, on_line=echo)
             if not result.ok:

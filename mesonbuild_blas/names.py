@@ -57,6 +57,7 @@ ALIASES = {
     'veclib': 'accelerate',
     'reference': 'netlib',
     'blas': 'netlib',
+    'lapack': 'netlib',
 }
 #: ``Vendor.interface_names`` → (vendor, interface) (the first vendor in table order that lists it)
 INTERFACE_NAMES = {

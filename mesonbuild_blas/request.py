@@ -29,6 +29,11 @@ class ProjectOptions:
     symbol_suffix: str | None = None
     #: (option name, value) of the vendors' threading options (``Vendor.threading_option``)
     vendor_threading: tuple[tuple[str, str], ...] = ()
+    #: the packager's order for the generic names, set outside the project (machine-file property
+    #: ``blas_order``, else the environment variable ``MESONBUILD_BLAS_ORDER``); the project's own
+    #: ``blas``/``blas-order`` options win over it
+    packager_order: tuple[str, ...] | None = None
+    packager_source: str = ""  #: where ``packager_order`` came from, for messages
 
 
 @record
@@ -225,12 +230,15 @@ def build_request(
         chosen = options.lapack if wants_lapack else options.blas
         order = options.lapack_order if wants_lapack else options.blas_order
         option_name = "lapack" if wants_lapack else "blas"
+        order_name = f"option {option_name}-order"
+        if not order and options.packager_order:
+            order, order_name = options.packager_order, options.packager_source or "packager order"
         if (chosen is not None and chosen.lower() == FASTEST) or (order and FASTEST in order):
             fastest = True
             rest = tuple(n for n in order or () if n != FASTEST)
             if rest:
-                names = _check_vendor_names(rest, f"option {option_name}-order")
-                order_source = f"option {option_name}-order ({FASTEST})"
+                names = _check_vendor_names(rest, order_name)
+                order_source = f"{order_name} ({FASTEST})"
             else:
                 names = tuple(n for n in vendors.DEFAULT_ORDER if n in vendors.BY_NAME)
                 order_source = f"built-in order ({FASTEST})"
@@ -239,8 +247,8 @@ def build_request(
             names = _check_vendor_names((chosen,), f"option {option_name}")
             order_source = f"option {option_name}={chosen}"
         elif order:
-            names = _check_vendor_names(order, f"option {option_name}-order")
-            order_source = f"option {option_name}-order"
+            names = _check_vendor_names(order, order_name)
+            order_source = order_name
         else:
             names = tuple(n for n in vendors.DEFAULT_ORDER if n in vendors.BY_NAME)
             order_source = "built-in order"

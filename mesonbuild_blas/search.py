@@ -202,12 +202,32 @@ def search(request: Request, lookups: Lookups, verify: Verify, *,
             tried.append(f"{vendor.name} ({looked}: not found)")
     if accepted:
         timed = [_timed(request, f, time) for f in accepted]
-        best = max(timed, key=lambda f: f.info.dgemm_gflops or 0.0)
+        # a generic request is written for the plain names: a prefixed library only when nothing else is
+        pool = [f for f in timed if not (builtin and f.vendor.prefixed)] or timed
+        best = max(pool, key=lambda f: f.info.dgemm_gflops or 0.0)
         log("fastest: " + ", ".join(
             f"{f.info.vendor} {f'{f.info.dgemm_gflops:.1f}' if f.info.dgemm_gflops is not None else '?'} GFLOP/s"
             for f in timed) + f" -> {best.vendor.name}")
         return best
     return NotFound(request, tuple(tried))
+
+
+def plain_names_warning(request: Request, found: Found) -> str:
+    """Why code written for the plain names cannot link what a generic request's built-in order found
+    ("" when it can: every name plain, or the project or packager chose the vendor)."""
+    if request.generic is None or not found.vendor.prefixed or not request.order_source.startswith("built-in"):
+        return ""
+    info = found.info
+    return (f"dependency('{request.name}'): the only {request.interface} BLAS found is {found.vendor.name}, whose "
+            f"names carry the prefix {info.symbol_prefix} ({info.fortran_symbol_dgemm}): calls of plain names "
+            f"(dgemm_, cblas_ddot) will not link.\nFix: call through blas_mangling.h (BLAS_FUNC, CBLAS_FUNC) "
+            f"or symbol_prefix, or install a BLAS with plain names (e.g. {_plain_hint(request)})")
+
+
+def _plain_hint(request: Request) -> str:
+    hints = [h for n in vendors.DEFAULT_ORDER if not vendors.BY_NAME[n].prefixed
+             and (h := vendors.BY_NAME[n].install_hint.get(request.interface, ""))]
+    return hints[0] if hints else "OpenBLAS"
 
 
 def _try(vendor: vendors.Vendor, request: Request, cand: Candidate, lookups: Lookups, verify: Verify,
@@ -263,4 +283,5 @@ def hint(request: Request, lookups: Lookups) -> str:
     return "; or ".join(parts)
 
 
-__all__ = ["Candidate", "Found", "Host", "Lookups", "NotFound", "Note", "VersionRequirement", "hint", "search"]
+__all__ = ["Candidate", "Found", "Host", "Lookups", "NotFound", "Note", "VersionRequirement", "hint",
+           "plain_names_warning", "search"]

@@ -226,6 +226,11 @@ class Vendor:
     def __repr__(self) -> str:
         return f"Vendor({self.name!r})"
 
+    @property
+    def prefixed(self) -> bool:
+        """Every name of the library carries a prefix: code calling ``dgemm_`` cannot link it."""
+        return "" not in self.prefixes
+
     def schemes(self, interface: str, suffix_override: str | None = None) -> tuple[Scheme, ...]:
         suffixes = (suffix_override,) if suffix_override is not None else self.suffixes.get(interface, ("",))
         return tuple(Scheme(p, s, self.fortran_underscore) for p in self.prefixes for s in suffixes)
@@ -395,14 +400,16 @@ VENDORS: tuple[Vendor, ...] = (
         sdl_default={"windows": "auto"},
         env_roots=("MKLROOT",),
         root_lib_dirs=("lib/intel64", "lib"),
-        suffixes={LP64: ("",), ILP64: ("", "_64")},
+        # ILP64: the _64 names first (dgemm_64_, cblas_dgemm_64), as Meson's own MKL dependency and
+        # numpy's report them: they can share a process with an LP64 BLAS; the probe proves their width
+        suffixes={LP64: ("",), ILP64: ("_64", "")},
         info=(InfoCall("version", "buf", "MKL_Get_Version_String"),),
         version_from=("version", r"Version\s+(\d+(?:\.\d+)*)"),
         methods=("python", "pkg-config"),
         auto_cpu_families=("x86_64",),
         cblas_header="mkl_cblas.h",
         cblas_header_guards=("_MKL_CBLAS_H_", "__MKL_CBLAS_H__"),
-        # full oneAPI installs and the PyPI mkl wheels up to 2026.0.0 ship them; the 2026.2.0 wheel does not
+        # full oneAPI installs and the PyPI mkl wheels 2026.0.0 and 2026.2.1 ship them; 2026.2.0 did not
         fortran_layers=(FortranLayer("gfortran", (("mkl_intel_lp64", "mkl_gf_lp64"),
                                                   ("mkl_intel_ilp64", "mkl_gf_ilp64"))),),
         install_hint={LP64: "pip install mkl-devel", ILP64: "pip install mkl-devel"},
@@ -493,8 +500,9 @@ VENDORS: tuple[Vendor, ...] = (
         methods=("system", "pkg-config"),
         install_hint={LP64: "apt-get install libblas-dev liblapack-dev liblapacke-dev",
                       ILP64: "apt-get install libblas64-dev liblapack64-dev liblapacke64-dev"},
-        # numpy/SciPy: the option value "blas" means the generic system libblas
-        aliases=("reference", "blas"),
+        # numpy/SciPy: the option values "blas" and "lapack" mean the generic system libblas/liblapack
+        # (SciPy's docs: -Dblas=blas -Dlapack=lapack)
+        aliases=("reference", "blas", "lapack"),
         bench_advice=VendorAdvice(display="reference BLAS",
                                   fallback="the reference BLAS is unoptimised; this is expected"),
     ),
@@ -558,7 +566,11 @@ BY_NAME: Mapping[str, Vendor] = {v.name: v for v in VENDORS}
 
 #: Built-in search order for the generic names; entries restrict themselves
 #: further with ``auto_systems``, ``auto_cpu_families`` and ``auto_needs_wheel``.
-DEFAULT_ORDER = ("scipy-openblas", "accelerate", "mkl", "openblas", "flexiblas", "blis", "atlas", "netlib")
+#: The order chooses a library, never the names code calls: a generic request is
+#: written for the plain reference names (``dgemm_``, ``cblas_ddot``), so vendors
+#: whose every name carries a prefix (``scipy_dgemm_``) come last, after every
+#: plain-named one (``tests/test_search.py`` checks this).
+DEFAULT_ORDER = ("accelerate", "mkl", "openblas", "flexiblas", "blis", "atlas", "netlib", "scipy-openblas")
 
 
 def lookup(name: str) -> Vendor | None:

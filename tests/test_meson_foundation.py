@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import assert_clean_error, meson_blas, plain_meson, run, write_project
 
+from mesonbuild_blas.naming import Scheme
+
 pytestmark = pytest.mark.meson
 
 VARS = ("vendor", "interface", "symbol_prefix", "symbol_suffix", "method", "int_size",
@@ -43,6 +45,7 @@ deps = [
   ['openblas_ilp64', dependency('openblas', interface: 'ilp64')],
   ['OpenBLAS_lp64', dependency('OpenBLAS', interface: 'lp64')],
   ['scipy_lp64', dependency('scipy-openblas', interface: 'lp64')],
+  ['scipy_ilp64', dependency('scipy-openblas', interface: 'ilp64')],
   ['numpy_spelling', dependency('blas', modules: ['interface: ilp64', 'cblas', 'lapack'])],
   ['keyword_spelling', dependency('blas', interface: 'ilp64', modules: ['cblas', 'lapack'])],
 ]
@@ -53,8 +56,18 @@ deps = [
     return resolved(result.messages("DEP"))
 
 
-def test_default_blas_is_embedded_scipy_openblas32(resolution: dict[str, dict[str, str]]) -> None:
-    d = resolution["blas"]
+def test_default_blas_has_plain_names(resolution: dict[str, dict[str, str]]) -> None:
+    """The built-in order chooses a library, never the names: the installed wheels' prefixed OpenBLAS
+    comes after every plain-named library (here MKL's wheel and Debian's zoo)."""
+    for key, interface, size in (("blas", "lp64", "4"), ("blas_ilp64", "ilp64", "8")):
+        d = resolution[key]
+        assert d["vendor"] != "scipy-openblas" and d["symbol_prefix"] == "", d
+        assert (d["interface"], d["int_size"], d["verified_by"]) == (interface, size, "run"), d
+        assert d["fortran_symbol_dgemm"] == Scheme("", d["symbol_suffix"]).fortran("dgemm"), d
+
+
+def test_embedded_scipy_openblas32(resolution: dict[str, dict[str, str]]) -> None:
+    d = resolution["scipy_lp64"]
     assert d["vendor"] == "scipy-openblas" and d["interface"] == "lp64" and d["int_size"] == "4"
     assert (d["symbol_prefix"], d["symbol_suffix"]) == ("scipy_", "")
     assert d["method"] == "python"
@@ -62,8 +75,8 @@ def test_default_blas_is_embedded_scipy_openblas32(resolution: dict[str, dict[st
     assert d["verified_by"] == "run"
 
 
-def test_ilp64_blas_is_scipy_openblas64(resolution: dict[str, dict[str, str]]) -> None:
-    d = resolution["blas_ilp64"]
+def test_embedded_scipy_openblas64(resolution: dict[str, dict[str, str]]) -> None:
+    d = resolution["scipy_ilp64"]
     assert d["vendor"] == "scipy-openblas" and d["interface"] == "ilp64" and d["int_size"] == "8"
     assert (d["symbol_prefix"], d["symbol_suffix"]) == ("scipy_", "64_")
     assert d["fortran_symbol_dgemm"] == "scipy_dgemm_64_"
@@ -172,7 +185,7 @@ meson.override_dependency('lapack', d)
 def test_plugin_survives_regeneration_reconfigure_and_introspect(tmp_path: Path) -> None:
     src = write_project(tmp_path, """
 project('regen', 'c')
-d = dependency('blas', interface: 'ilp64')
+d = dependency('scipy-openblas', interface: 'ilp64')
 message('IFACE', d.get_variable('interface'))
 """)
     build = src / "build"

@@ -58,7 +58,8 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         "method": "python", "int_size": "4", "fortran_abi": "g77", "threading": "openmp", "lapacke": "true",
         "library": f"{sys.prefix}/lib/libmkl_intel_lp64.so.3"}),
     "mkl_ilp64": ("dependency('mkl', interface: 'ilp64')", {
-        "method": "python", "int_size": "8", "symbol_suffix": "", "fortran_abi": "g77",
+        # the _64 names (dgemm_64_, cblas_dgemm_64), as Meson's own MKL dependency reports them
+        "method": "python", "int_size": "8", "symbol_suffix": "_64", "fortran_abi": "g77",
         "library": f"{sys.prefix}/lib/libmkl_intel_ilp64.so.3"}),
     "mkl_lp64_seq": ("dependency('mkl', modules: ['interface: lp64', 'threading: seq'])", {
         "threading": "sequential", "library": f"{sys.prefix}/lib/libmkl_intel_lp64.so.3"}),
@@ -71,8 +72,9 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     # BLIS has no LAPACK: paired with the reference LAPACK, and the log says so
     "blis_lp64_with_lapack": ("dependency('blis', modules: ['lapack'])", {
         "method": "system", "lapack": "true", "int_size": "4", "library": f"{A}/blis-openmp/libblis.so.4"}),
+    # the built-in order on x86-64 with the mkl extra installed: MKL (plain names), never the prefixed wheel
     "lapack_generic_ilp64": ("dependency('lapack', interface: 'ilp64')", {
-        "vendor": "scipy-openblas", "lapack": "true", "int_size": "8"}),
+        "vendor": "mkl", "symbol_prefix": "", "lapack": "true", "int_size": "8"}),
 }
 
 NOT_FOUND = {
@@ -172,3 +174,17 @@ int main(void) { double x[1] = {1}, y[1] = {1}, a = 2; blas_int n = 1;
     assert meson_blas("compile", "-C", str(build)).returncode == 0
     assert run([str(build / "axpy")]).returncode == 0
     assert "openblas" not in run(["ldd", str(build / "axpy")]).stdout  # really static
+
+
+def test_blas_symbol_suffix_option_still_chooses_mkl_names(tmp_path: Path) -> None:
+    """MKL ILP64 reports its _64 names by default; the project's blas-symbol-suffix option still chooses."""
+    src = write_project(tmp_path, """project('suffix', 'c')
+d = dependency('mkl', interface: 'ilp64', modules: ['cblas'])
+message('S', d.get_variable('symbol_suffix'), d.get_variable('fortran_symbol_dgemm'), d.get_variable('int_size'))
+""", {"meson.options": "option('blas-symbol-suffix', type: 'string', value: 'auto')\n"})
+    result = meson_blas("setup", str(src / "build"), str(src))
+    assert result.returncode == 0, result.output
+    assert result.messages("S") == [["_64", "dgemm_64_", "8"]], result.stdout
+    plain = meson_blas("setup", str(src / "plain"), str(src), "-Dblas-symbol-suffix=")
+    assert plain.returncode == 0, plain.output
+    assert "Message: S  dgemm_ 8" in plain.stdout, plain.stdout  # the empty suffix

@@ -93,7 +93,7 @@ def test_mesonpy_isolated_wheel_ilp64(tmp_path: Path) -> None:
     assert "pip-build-env-" in log, f"not an isolated build:\n{log}"
     assert f"plugin-wheels/{plugin_wheel.name}" in log, f"plugin not installed from the local wheel:\n{log}"
     assert "+ meson-blas setup " in log, f"meson-python did not run the meson-blas launcher:\n{log}"
-    found = [line for line in log.splitlines() if "Run-time dependency blas found:" in line]
+    found = [line for line in log.splitlines() if "Run-time dependency scipy-openblas found:" in line]
     assert found, f"no BLAS configure line in the build log:\n{log}"
     assert "YES" in found[0] and "(scipy-openblas, ilp64," in found[0], found[0]
     assert "Message: BLAS scipy-openblas interface ilp64, Fortran dgemm symbol scipy_dgemm_64_" in log

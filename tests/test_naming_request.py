@@ -7,6 +7,7 @@ import pytest
 from mesonbuild_blas import names, vendors
 from mesonbuild_blas.errors import BlasError
 from mesonbuild_blas.naming import Scheme, is_identifier_fragment
+from mesonbuild_blas.records import replace
 from mesonbuild_blas.request import ProjectOptions, build_request, split_modules
 
 
@@ -81,13 +82,27 @@ def test_generic_names_require_features() -> None:
 
 def test_vendor_order_sources() -> None:
     default = build_request("blas", [], ProjectOptions())
-    assert default.vendors[0] == "scipy-openblas"
     assert set(default.vendors) <= set(vendors.BY_NAME)
+    # the order chooses a library, never the names: every plain-named vendor before a prefixed one
+    prefixed = [vendors.BY_NAME[n].prefixed for n in default.vendors]
+    assert prefixed == sorted(prefixed) and prefixed[-1] and not prefixed[0], default.vendors
+    assert default.order_source == "built-in order"
     chosen = build_request("blas", [], ProjectOptions(blas="OpenBLAS"))
     assert chosen.vendors == ("openblas",)
     assert chosen.order_source == "option blas=OpenBLAS"
     ordered = build_request("blas", [], ProjectOptions(blas_order=("openblas", "scipy-openblas")))
     assert ordered.vendors == ("openblas", "scipy-openblas")
+    # a packager's order (machine file / environment) applies where the project sets none ...
+    packaged = ProjectOptions(packager_order=("OpenBLAS", "netlib"), packager_source="environment variable X")
+    assert build_request("lapack", [], packaged).vendors == ("openblas", "netlib")
+    assert build_request("blas", [], packaged).order_source == "environment variable X"
+    with pytest.raises(BlasError, match="environment variable X: unknown BLAS vendor 'nosuch'"):
+        build_request("blas", [], replace(packaged, packager_order=("nosuch",)))
+    fastest = build_request("blas", [], replace(packaged, packager_order=("fastest", "blis")))
+    assert fastest.fastest and fastest.vendors == ("blis",)
+    # ... and the project's options win over it
+    assert build_request("blas", [], replace(packaged, blas="blis")).vendors == ("blis",)
+    assert build_request("blas", [], replace(packaged, blas_order=("atlas",))).vendors == ("atlas",)
     # the dependency name wins over the options
     assert build_request("openblas", [], ProjectOptions(blas="scipy-openblas")).vendors == ("openblas",)
 

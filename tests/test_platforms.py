@@ -120,7 +120,7 @@ def test_aarch64_wheels_from_blas_wheeldir(tmp_path: Path, interface: str) -> No
     AARCH64.check()
     wheels = host_wheel_dir(AARCH64)
     src = write_project(tmp_path / "src", f"""project('w', 'c')
-d = dependency('blas', interface: '{interface}', modules: ['cblas', 'lapack', 'lapacke'])
+d = dependency('scipy-openblas', interface: '{interface}', modules: ['cblas', 'lapack', 'lapacke'])
 message('F', ' '.join([{", ".join(f"d.get_variable('{f}')" for f in FIELDS)}]))
 """)
     result = setup(AARCH64, src, tmp_path / "build", properties={"blas_wheeldir": str(wheels)})

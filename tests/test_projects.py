@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, Run, meson_blas, run
 
+from mesonbuild_blas.naming import Scheme
+
 pytestmark = pytest.mark.meson
 
 C_PROJECT = ROOT / "test-projects" / "blas-c"
@@ -49,7 +51,9 @@ class Vendor:
         return self.abi
 
     def adapter(self, interface: str) -> str:
-        """The Fortran adapter gfortran callers get."""
+        """The Fortran adapter gfortran callers get (none through a gfortran layer: it has the plain names)."""
+        if self.fortran_abi(interface) != self.abi:
+            return "none"
         names = bool(self.prefix or (self.ilp64_suffix and interface == "ilp64"))
         abi = self.fortran_abi(interface) != "gfortran"
         return "names+abi" if names and abi else "names" if names else "abi" if abi else "none"
@@ -57,14 +61,15 @@ class Vendor:
     def dgemm(self, interface: str) -> str:
         """The Fortran symbol of dgemm (the header's BLAS_FUNC(dgemm))."""
         suffix = self.ilp64_suffix if interface == "ilp64" else ""
-        return f"{self.prefix}dgemm_{suffix}"
+        return Scheme(self.prefix, suffix).fortran("dgemm")
 
 
 #: what each installed vendor provides (Debian zoo + the scipy-openblas and mkl wheels)
 VENDORS = {
     "openblas": Vendor(lapacke=False),  # Debian's libopenblas has no LAPACKE symbols
     "scipy-openblas": Vendor(prefix="scipy_", ilp64_suffix="64_"),
-    "mkl": Vendor(abi="g77", gfortran_layer="libmkl_gf_{interface}.so*"),
+    # ILP64: the _64 names (dgemm_64_, cblas_dgemm_64), as Meson's own MKL dependency reports them
+    "mkl": Vendor(abi="g77", ilp64_suffix="_64", gfortran_layer="libmkl_gf_{interface}.so*"),
     "netlib": Vendor(),
     "blis": Vendor(lapack=False, lapacke=False),
     "atlas": Vendor(lapacke=False, interfaces=("lp64",)),  # no ILP64 build of ATLAS
@@ -151,10 +156,10 @@ def test_blas_c(tmp_path: Path, vendor: str, interface: str) -> None:
     assert _build_and_run(tmp_path / "build", "blas_checks") == expected_c_output(vendor, interface)
 
 
-@pytest.mark.parametrize(("name", "interface", "vendor"), [("blas", "lp64", "scipy-openblas"),
-                                                           ("lapacke", "ilp64", "scipy-openblas")])
+@pytest.mark.parametrize(("name", "interface", "vendor"), [("blas", "lp64", "mkl"), ("lapacke", "ilp64", "mkl")])
 def test_blas_c_generic_name(tmp_path: Path, name: str, interface: str, vendor: str) -> None:
-    """``-Dvendor=blas`` (the default) or ``lapacke``: the built-in order picks the vendor."""
+    """``-Dvendor=blas`` (the default) or ``lapacke``: the built-in order picks the vendor: on x86-64 with
+    the mkl extra installed, MKL — a plain-named library before the prefixed scipy-openblas wheels."""
     options = [] if name == "blas" and interface == "lp64" else [f"-Dvendor={name}", f"-Dinterface={interface}"]
     setup = _setup(C_PROJECT, tmp_path / "build", *options)
     assert f"Run-time dependency {name} found: YES" in _found_line(setup, vendor, interface)

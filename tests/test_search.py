@@ -15,7 +15,17 @@ from mesonbuild_blas import names, records, vendors
 from mesonbuild_blas.probes.interpret import Rejection
 from mesonbuild_blas.request import ProjectOptions, Request, build_request
 from mesonbuild_blas.result import BlasInfo, as_interface
-from mesonbuild_blas.search import Candidate, Found, Host, Note, NotFound, VersionRequirement, hint, search
+from mesonbuild_blas.search import (
+    Candidate,
+    Found,
+    Host,
+    Note,
+    NotFound,
+    VersionRequirement,
+    hint,
+    plain_names_warning,
+    search,
+)
 
 LINUX_X86 = Host("linux", "x86_64")
 
@@ -103,9 +113,23 @@ def test_builtin_order_restrictions_follow_the_host() -> None:
     # aarch64: MKL is not in the built-in order, OpenBLAS is
     found = search(req(), FakeLookups(table, Host("linux", "aarch64")), verify)
     assert isinstance(found, Found) and found.vendor.name == "openblas"
-    # the wheel installed in the Python running Meson comes first
-    found = search(req(), FakeLookups(table, wheels=[("scipy-openblas", "lp64")]), verify)
+    # the wheel installed in the Python running Meson: its names are prefixed, so plain-named
+    # libraries come first (generic requests are written for dgemm_) ...
+    wheel = FakeLookups(table, Host("linux", "aarch64"), wheels=[("scipy-openblas", "lp64")])
+    found = search(req(), wheel, verify)
+    assert isinstance(found, Found) and found.vendor.name == "openblas"
+    assert plain_names_warning(req(), found) == ""
+    # ... and it is the last resort, with a warning that plain names will not link
+    alone = {k: v for k, v in table.items() if k[1] == "scipy-openblas"}
+    found = search(req(), FakeLookups(alone, wheels=[("scipy-openblas", "lp64")]), verify)
     assert isinstance(found, Found) and found.vendor.name == "scipy-openblas"
+    warning = plain_names_warning(req(), found)
+    assert "the only lp64 BLAS found is scipy-openblas, whose names carry the prefix" in warning, warning
+    assert len(warning.splitlines()) == 2 and warning.splitlines()[1].startswith("Fix: "), warning
+    # named by the project (or a packager), a prefixed vendor is what was asked for: no warning
+    named = req(blas_order=("scipy-openblas",))
+    found = search(named, FakeLookups(alone, wheels=[("scipy-openblas", "lp64")]), verify)
+    assert isinstance(found, Found) and plain_names_warning(named, found) == ""
     # an explicit order is not restricted: MKL on aarch64 is tried when named
     lookups = FakeLookups(table, Host("linux", "aarch64"))
     found = search(req(blas_order=("mkl",)), lookups, verify)

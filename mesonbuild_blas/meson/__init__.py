@@ -18,6 +18,7 @@ plain ``meson``) calls :func:`install` again.
 from __future__ import annotations
 
 import itertools
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +26,7 @@ from typing import Any
 from .. import MESON_MAX_EXCLUSIVE, MESON_MIN, __version__
 from ..errors import BlasError
 from ..names import ALL_NAMES, GENERIC, INTERFACES, LP64, THREADING_OPTIONS, resolve_name
+from ..records import replace
 from ..request import FEATURES, ProjectOptions, build_request, check_interface, implied_interface, split_modules
 
 _installed = False
@@ -78,6 +80,28 @@ def _flatten(args: Any) -> list[Any]:
         else:
             out.append(a)
     return out
+
+
+#: where a packager sets the order of the generic names without editing the project
+ORDER_PROPERTY = "blas_order"
+ORDER_VARIABLE = "MESONBUILD_BLAS_ORDER"
+
+
+def packager_order(environment: Any, native: bool) -> tuple[tuple[str, ...] | None, str]:
+    """The packager's vendor order (machine-file property, else environment variable) and where it came from."""
+    from mesonbuild.mesonlib import MachineChoice
+
+    machine = MachineChoice.BUILD if native else MachineChoice.HOST
+    value: object = environment.properties[machine].get(ORDER_PROPERTY)
+    source = f"machine-file property {ORDER_PROPERTY}"
+    if value is None:
+        value, source = os.environ.get(ORDER_VARIABLE), f"environment variable {ORDER_VARIABLE}"
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list):
+        return None, ""
+    order = tuple(v.strip() for v in value if isinstance(v, str) and v.strip())
+    return (order or None), source
 
 
 def project_options(coredata: Any, subproject: str) -> ProjectOptions:
@@ -141,7 +165,9 @@ def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
                         + ", ".join(sorted(GENERIC)) + " or a vendor",
                     )
                 interface = check_interface(interface)
-            options = project_options(self.coredata, self.subproject)
+            order, order_source = packager_order(self.environment, kwargs.get("native") is True)
+            options = replace(project_options(self.coredata, self.subproject), packager_order=order,
+                              packager_source=order_source)
             modules = [str(m) if not isinstance(m, str) else m for m in _flatten(kwargs.get("modules", []))]
             keyed, _flags = split_modules(modules)
             if interface is not None and keyed.get("interface", interface) != interface:

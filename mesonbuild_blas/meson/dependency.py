@@ -184,9 +184,12 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
     def _accept(self, found: Found, request: Request, toolchain: Toolchain | None) -> None:
         from ..header import header_digest
         from ..probes import default_cache_dir
+        from ..search import plain_names_warning
         from .messages import log, warn
         from .process import blas_resolved
 
+        if message := plain_names_warning(request, found):
+            warn(message)
         info = found.info
         adapter_args: list[str] = []
         header_info = info
@@ -260,7 +263,10 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
             if choice.note:
                 log(f"{choice.note}: Fortran callers get an adapter")
             return found
-        outcome = verify(found.vendor, request, choice.candidate, toolchain, log, debug)
+        # the layer serves the names the consumer's compiler emits (dgemm_): prove those, not the found
+        # library's other spellings (MKL's gf_ilp64 lacks the _64 names of its complex functions)
+        plain = request if request.symbol_suffix is not None else replace(request, symbol_suffix="")
+        outcome = verify(found.vendor, plain, choice.candidate, toolchain, log, debug)
         if isinstance(outcome, BlasInfo) and outcome.fortran_abi == abi and outcome.int_size == found.info.int_size:
             log(f"{found.vendor.name} ({request.interface}) for {abi} Fortran callers: {choice.note}, proven "
                 f"(fortran_abi {abi})")
