@@ -13,10 +13,11 @@ one asked for its prefix (``symbol_prefix``), which this contract does not know.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, meson_blas
+from conftest import ROOT, meson_blas, plain_meson, run, write_project
 from test_projects import _ok
 
 pytestmark = pytest.mark.meson
@@ -98,3 +99,63 @@ def test_packager_sets_the_order_without_editing_the_project(tmp_path: Path, whe
     bad = meson_blas("setup", str(tmp_path / "bad"), str(PROJECT), env={"MESONBUILD_BLAS_ORDER": "nosuchblas"})
     assert bad.returncode != 0 and "Traceback" not in bad.output, bad.output
     assert "environment variable MESONBUILD_BLAS_ORDER: unknown BLAS vendor 'nosuchblas'" in bad.output, bad.output
+
+
+#: the portable pattern the user guide leads with (docs/user-guide.md, "A meson.build that stays right")
+PORTABLE = """project('portable', 'c')
+blas = dependency('blas', modules: ['interface: ilp64', 'cblas'])
+if blas.get_variable('interface', default_value: 'unknown') != 'ilp64'
+  error('this Meson cannot prove the BLAS integer interface (it may have found an LP64 libblas): ' +
+        'configure with meson-blas (pip install mesonbuild-blas) or a Meson with BLAS/LAPACK dependencies')
+endif
+message('PORTABLE', blas.get_variable('interface'), blas.get_variable('symbol_suffix'))
+"""
+
+
+def test_portable_pattern_works_with_the_plugin_and_stops_without(tmp_path: Path) -> None:
+    src = write_project(tmp_path / "src", PORTABLE)
+    ok = _ok(meson_blas("setup", str(tmp_path / "with"), str(src)), "meson-blas setup")
+    assert ok.messages("PORTABLE")[0][0] == "ilp64", ok.stdout
+    # plain Meson (no plugin) finds Debian's LP64 libblas for the same call: the pattern stops it
+    plain = plain_meson("setup", str(tmp_path / "without"), str(src))
+    assert plain.returncode != 0 and "Traceback" not in plain.output, plain.output
+    assert "ERROR: Problem encountered: this Meson cannot prove the BLAS integer interface" in plain.output, \
+        plain.output
+    assert "configure with meson-blas" in plain.output
+
+
+STAND_IN = """import sys
+
+from mesonbuild.dependencies import detect
+
+
+def meson_own_blas(*args, **kwargs):
+    raise AssertionError("Meson's own BLAS factory answered")
+
+
+# what a Meson with BLAS/LAPACK dependencies of its own registers, before the plugin loads
+for name in ("blas", "lapack", "openblas", "mkl", "accelerate", "flexiblas"):
+    detect.packages[name] = meson_own_blas
+
+from mesonbuild_blas.meson.launcher import main
+
+sys.exit(main())
+"""
+
+
+def test_a_meson_with_its_own_blas_dependencies(tmp_path: Path) -> None:
+    """Stand-in factories registered under Meson's names first: the plugin serves them and says so once."""
+    script = tmp_path / "meson_with_own_blas.py"
+    script.write_text(STAND_IN)
+    src = write_project(tmp_path / "src", PORTABLE + "dependency('lapack')\ndependency('openblas')\n")
+    result = run([sys.executable, str(script), "setup", str(tmp_path / "build"), str(src)])
+    _ok(result, "setup through the stand-in")
+    assert result.messages("PORTABLE")[0][0] == "ilp64", result.stdout
+    said = [ln for ln in result.stdout.splitlines() if "has its own BLAS/LAPACK dependencies" in ln]
+    assert len(said) == 1, result.stdout
+    named = re.search(r"dependencies \(([^)]*)\); mesonbuild-blas \S+ serves these names in their place", said[0])
+    assert named is not None, said
+    assert set(named.group(1).split(", ")) == {"blas", "lapack", "openblas", "mkl", "accelerate", "flexiblas"}
+    # stock Meson has none of these names: nothing is said there
+    plain = _ok(meson_blas("setup", str(tmp_path / "stock"), str(src)), "meson-blas setup")
+    assert "has its own BLAS/LAPACK dependencies" not in plain.stdout

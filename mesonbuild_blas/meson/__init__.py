@@ -30,6 +30,10 @@ from ..records import replace
 from ..request import FEATURES, ProjectOptions, build_request, check_interface, implied_interface, split_modules
 
 _installed = False
+#: BLAS names this Meson resolves by itself (Meson's own BLAS/LAPACK dependencies, upstream pull
+#: request 14773) that the plugin serves in their place; said once in the configure log
+MESON_OWN_NAMES: tuple[str, ...] = ()
+_own_names_said = False
 
 
 class PluginMarker:
@@ -130,6 +134,19 @@ def project_options(coredata: Any, subproject: str) -> ProjectOptions:
     )
 
 
+def _say_meson_own_names() -> None:
+    """Once per configure: this Meson has BLAS dependencies of its own, and the plugin answers for them."""
+    global _own_names_said
+    if not MESON_OWN_NAMES or _own_names_said:
+        return
+    _own_names_said = True
+    from mesonbuild import coredata
+
+    from .messages import log
+    log(f"Meson {coredata.version} has its own BLAS/LAPACK dependencies ({', '.join(MESON_OWN_NAMES)}); "
+        f"mesonbuild-blas {__version__} serves these names in their place (run plain meson to use Meson's)")
+
+
 def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
     from mesonbuild.interpreterbase import InvalidArguments
 
@@ -153,6 +170,7 @@ def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
                 openmp_resolved(self.environment, MachineChoice.BUILD if kwargs.get("native") is True
                                 else MachineChoice.HOST)
             return dep
+        _say_meson_own_names()
         kwargs = dict(kwargs)
         interface = kwargs.pop("interface", None)
         try:
@@ -337,6 +355,8 @@ def install() -> None:
 
         return make
 
+    global MESON_OWN_NAMES
+    MESON_OWN_NAMES = tuple(name for name in ALL_NAMES if name in detect.packages)
     for name in ALL_NAMES:
         detect.packages[name] = factory(name)
         # like MPI/HDF5: language: 'fortran' gives ILP64 deps the 8-byte integer flag
