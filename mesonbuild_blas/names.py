@@ -67,6 +67,34 @@ INTERFACE_NAMES = {
     'openblas_ilp64': ('openblas', 'ilp64'),
     'openblas64_': ('openblas', 'ilp64'),
 }
+#: ``Vendor.variant_names()`` → (vendor, interface, implied ``modules:``, static)
+VARIANT_NAMES = {
+    'mkl-dynamic-lp64-iomp': ('mkl', 'lp64', ('threading: iomp',), False),
+    'mkl-dynamic-lp64-seq': ('mkl', 'lp64', ('threading: seq',), False),
+    'mkl-dynamic-lp64-gomp': ('mkl', 'lp64', ('threading: gomp',), False),
+    'mkl-dynamic-lp64-tbb': ('mkl', 'lp64', ('threading: tbb',), False),
+    'mkl-static-lp64-iomp': ('mkl', 'lp64', ('threading: iomp',), True),
+    'mkl-static-lp64-seq': ('mkl', 'lp64', ('threading: seq',), True),
+    'mkl-static-lp64-gomp': ('mkl', 'lp64', ('threading: gomp',), True),
+    'mkl-static-lp64-tbb': ('mkl', 'lp64', ('threading: tbb',), True),
+    'mkl-dynamic-ilp64-iomp': ('mkl', 'ilp64', ('threading: iomp',), False),
+    'mkl-dynamic-ilp64-seq': ('mkl', 'ilp64', ('threading: seq',), False),
+    'mkl-dynamic-ilp64-gomp': ('mkl', 'ilp64', ('threading: gomp',), False),
+    'mkl-dynamic-ilp64-tbb': ('mkl', 'ilp64', ('threading: tbb',), False),
+    'mkl-static-ilp64-iomp': ('mkl', 'ilp64', ('threading: iomp',), True),
+    'mkl-static-ilp64-seq': ('mkl', 'ilp64', ('threading: seq',), True),
+    'mkl-static-ilp64-gomp': ('mkl', 'ilp64', ('threading: gomp',), True),
+    'mkl-static-ilp64-tbb': ('mkl', 'ilp64', ('threading: tbb',), True),
+    'mkl-sdl': ('mkl', 'lp64', ('sdl: true',), False),
+    'armpl-dynamic-lp64-seq': ('armpl', 'lp64', ('threading: seq',), False),
+    'armpl-dynamic-lp64-omp': ('armpl', 'lp64', ('threading: omp',), False),
+    'armpl-static-lp64-seq': ('armpl', 'lp64', ('threading: seq',), True),
+    'armpl-static-lp64-omp': ('armpl', 'lp64', ('threading: omp',), True),
+    'armpl-dynamic-ilp64-seq': ('armpl', 'ilp64', ('threading: seq',), False),
+    'armpl-dynamic-ilp64-omp': ('armpl', 'ilp64', ('threading: omp',), False),
+    'armpl-static-ilp64-seq': ('armpl', 'ilp64', ('threading: seq',), True),
+    'armpl-static-ilp64-omp': ('armpl', 'ilp64', ('threading: omp',), True),
+}
 #: the vendors' ``Threading.names`` → ``Threading.layer`` (a later vendor's spelling wins)
 VENDOR_THREADING = {
     'iomp': 'openmp',
@@ -93,8 +121,10 @@ ENV_ROOTS = (
 #: every ``threading:`` spelling → layer
 THREADING_SPELLINGS: Mapping[str, str] = {**GENERIC_THREADING, **VENDOR_THREADING}
 
-#: Names the plugin registers with Meson: generic names, vendors, their aliases and interface-carrying names.
-ALL_NAMES = tuple(dict.fromkeys((*GENERIC, *GENERIC_INTERFACE_NAMES, *VENDOR_NAMES, *ALIASES, *INTERFACE_NAMES)))
+#: Names the plugin registers with Meson: generic names, vendors, their aliases, interface-carrying names
+#: and the vendors' own pkg-config names of one variant (``mkl-dynamic-lp64-seq``).
+ALL_NAMES = tuple(dict.fromkeys((*GENERIC, *GENERIC_INTERFACE_NAMES, *VENDOR_NAMES, *ALIASES, *INTERFACE_NAMES,
+                                 *VARIANT_NAMES)))
 
 
 @record
@@ -126,4 +156,14 @@ def resolve_name(name: str) -> DependencyName | None:
     if low in INTERFACE_NAMES:
         vendor, interface = INTERFACE_NAMES[low]
         return DependencyName(vendor, False, interface)
+    if low in VARIANT_NAMES:
+        vendor, interface, _modules, _static = VARIANT_NAMES[low]
+        return DependencyName(vendor, False, interface)
     return None
+
+
+def implied_modules(name: str) -> tuple[tuple[str, ...], bool]:
+    """The ``modules:`` entries and static linkage a vendor's variant name implies (``mkl-static-ilp64-seq``
+    → ``('threading: seq',)``, static); ``((), False)`` for every other name."""
+    entry = VARIANT_NAMES.get(name.lower())
+    return (entry[2], entry[3]) if entry is not None else ((), False)

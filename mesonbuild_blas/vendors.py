@@ -235,6 +235,26 @@ class Vendor:
         suffixes = (suffix_override,) if suffix_override is not None else self.suffixes.get(interface, ("",))
         return tuple(Scheme(p, s, self.fortran_underscore) for p in self.prefixes for s in suffixes)
 
+    def variant_names(self) -> dict[str, tuple[str, tuple[str, ...], bool]]:
+        """The vendor's own pkg-config names of one variant, as dependency names (``mkl-dynamic-lp64-seq``,
+        ``mkl-sdl``): name → (interface, the ``modules:`` entries it implies, static linkage)."""
+        out: dict[str, tuple[str, tuple[str, ...], bool]] = {}
+        for interface, templates in self.pkgconfig.items():
+            for template in templates:
+                if " " in template or ("{threading}" not in template and "{linkage}" not in template):
+                    continue
+                variants = self.threadings if "{threading}" in template else ()
+                for linkage in ("dynamic", "static"):
+                    for variant in variants or (None,):
+                        token = variant.token if variant else ""
+                        name = template.format(threading=token, linkage=linkage)
+                        out.setdefault(name, (interface, (f"threading: {token}",) if token else (),
+                                              linkage == "static"))
+        for interface, names in self.sdl_pkgconfig.items():
+            for name in names:
+                out.setdefault(name, (interface, ("sdl: true",), False))
+        return out
+
     def threading_for(self, requested: str | None) -> tuple[Threading, ...]:
         """The link-time variants to try for a ``threading:`` request (all when None)."""
         if requested is None:

@@ -2,8 +2,8 @@
 
 ``names.py`` keeps the facts about dependency names that every configure needs,
 so that loading a build directory does not build the vendor table.  Run after
-changing a vendor's name, aliases, interface names, threading spellings,
-threading option or install-root variables::
+changing a vendor's name, aliases, interface names, pkg-config variant names,
+threading spellings, threading option or install-root variables::
 
     PYTHONPATH=. python tests/names_index.py --write
 
@@ -27,6 +27,7 @@ COMMENTS = {
     "ALIASES": "``Vendor.aliases`` → vendor (the first vendor in table order that lists it)",
     "INTERFACE_NAMES": "``Vendor.interface_names`` → (vendor, interface) (the first vendor in table order that "
                        "lists it)",
+    "VARIANT_NAMES": "``Vendor.variant_names()`` → (vendor, interface, implied ``modules:``, static)",
     "VENDOR_THREADING": "the vendors' ``Threading.names`` → ``Threading.layer`` (a later vendor's spelling wins)",
     "THREADING_OPTIONS": "project options that choose a vendor's threading variant (``Vendor.threading_option``)",
     "ENV_ROOTS": "environment variables naming a vendor's install root (``Vendor.env_roots``)",
@@ -44,10 +45,15 @@ def derive() -> dict[str, object]:
             aliases.setdefault(alias, v.name)
         for name, interface in v.interface_names.items():
             interface_names.setdefault(name, (v.name, interface))
+    variant_names: dict[str, tuple[str, str, tuple[str, ...], bool]] = {}
+    for v in VENDORS:
+        for name, (interface, modules, static) in v.variant_names().items():
+            variant_names.setdefault(name, (v.name, interface, modules, static))
     return {
         "VENDOR_NAMES": tuple(v.name for v in VENDORS),
         "ALIASES": aliases,
         "INTERFACE_NAMES": interface_names,
+        "VARIANT_NAMES": variant_names,
         "VENDOR_THREADING": {name: t.layer for v in VENDORS for t in v.threadings for name in t.names},
         "THREADING_OPTIONS": tuple(dict.fromkeys(v.threading_option for v in VENDORS if v.threading_option)),
         "ENV_ROOTS": tuple(dict.fromkeys(root for v in VENDORS for root in v.env_roots)),

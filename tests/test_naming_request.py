@@ -141,11 +141,14 @@ def test_every_design_vendor_has_an_entry() -> None:
     assert set(vendors.BY_NAME) == design
     assert set(names.ALL_NAMES) == design | {"blas", "lapack", "cblas", "lapacke", "veclib", "reference"} | {
         "blas64", "lapack64", "cblas64", "lapacke64", "openblas64", "openblas64_", "openblas_ilp64",
-        "scipy-openblas32", "scipy-openblas64"}
+        "scipy-openblas32", "scipy-openblas64"} | set(names.VARIANT_NAMES)
     req = build_request("blas", [], ProjectOptions(blas_order=("MKL", "openblas")))
     assert req.vendors == ("mkl", "openblas")
     # numpy/SciPy: -Dblas=blas means the generic system libblas, i.e. the reference implementation
     assert build_request("blas", [], ProjectOptions(blas="blas")).vendors == ("netlib",)
+    # and -Dlapack=lapack the generic system liblapack (SciPy's docs: -Dblas=blas -Dlapack=lapack)
+    assert build_request("lapack", [], ProjectOptions(lapack="lapack")).vendors == ("netlib",)
+    assert build_request("lapack", [], ProjectOptions()).generic == "lapack"  # the name stays generic
 
 
 def test_sdl_with_ilp64_is_an_error() -> None:
@@ -160,3 +163,17 @@ def test_threading_spellings() -> None:
     assert request.threading_layer("openblas") is None  # mkl-threading applies to MKL lookups only
     with pytest.raises(BlasError):
         build_request("mkl", ["threading: fast"], ProjectOptions())
+
+
+def test_vendor_variant_names_are_dependency_names() -> None:
+    """MKL's own pkg-config names mean MKL with that interface, threading layer, linkage or sdl."""
+    assert names.resolve_name("mkl-dynamic-ilp64-seq") == names.DependencyName("mkl", False, "ilp64")
+    assert names.implied_modules("MKL-Static-LP64-IOMP") == (("threading: iomp",), True)
+    assert names.implied_modules("mkl-sdl") == (("sdl: true",), False)
+    assert names.implied_modules("openblas64") == ((), False)
+    request = build_request("mkl-dynamic-lp64-gomp", ["threading: gomp", "interface: lp64"], ProjectOptions())
+    assert (request.vendors, request.interface, request.threading) == (("mkl",), "lp64", "gomp")
+    assert request.dependency_name("mkl") == "mkl-dynamic-lp64-gomp"  # dep.name(): what the project asked for
+    assert set(vendors.BY_NAME["mkl"].variant_names()) == {
+        f"mkl-{linkage}-{i}-{t}" for linkage in ("dynamic", "static") for i in ("lp64", "ilp64")
+        for t in ("iomp", "seq", "gomp", "tbb")} | {"mkl-sdl"}

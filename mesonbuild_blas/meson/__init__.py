@@ -25,7 +25,7 @@ from typing import Any
 
 from .. import MESON_MAX_EXCLUSIVE, MESON_MIN, __version__
 from ..errors import BlasError
-from ..names import ALL_NAMES, GENERIC, INTERFACES, LP64, THREADING_OPTIONS, resolve_name
+from ..names import ALL_NAMES, GENERIC, INTERFACES, LP64, THREADING_OPTIONS, implied_modules, resolve_name
 from ..records import replace
 from ..request import FEATURES, ProjectOptions, build_request, check_interface, implied_interface, split_modules
 
@@ -134,6 +134,26 @@ def project_options(coredata: Any, subproject: str) -> ProjectOptions:
     )
 
 
+def _with_implied_modules(blas_names: list[str], modules: list[str]) -> tuple[list[str], bool]:
+    """``modules`` plus what a vendor's variant name implies (``mkl-dynamic-lp64-seq``: ``threading: seq``),
+    and whether it implies static linkage. Raises :class:`BlasError` on a contradiction."""
+    implied = {implied_modules(n) for n in blas_names}
+    if len(implied) > 1:
+        raise BlasError(f"dependency() names {', '.join(repr(n) for n in blas_names)} select different variants",
+                        "one call per variant name")
+    entries, static = implied.pop() if implied else ((), False)
+    keyed, _flags = split_modules(modules)
+    out = list(modules)
+    for entry in entries:
+        key, _, value = (part.strip() for part in entry.partition(":"))
+        if key in keyed and keyed[key] != value:
+            raise BlasError(f"dependency {blas_names[0]!r} means '{entry}', but modules: has '{key}: {keyed[key]}'",
+                            f"drop '{key}:' from modules, or ask for the name of that variant")
+        if key not in keyed:
+            out.append(entry)
+    return out, static
+
+
 def _say_meson_own_names() -> None:
     """Once per configure: this Meson has BLAS dependencies of its own, and the plugin answers for them."""
     global _own_names_said
@@ -187,6 +207,9 @@ def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
             options = replace(project_options(self.coredata, self.subproject), packager_order=order,
                               packager_source=order_source)
             modules = [str(m) if not isinstance(m, str) else m for m in _flatten(kwargs.get("modules", []))]
+            modules, static = _with_implied_modules(blas_names, modules)
+            if static and "static" not in kwargs:
+                kwargs["static"] = True
             keyed, _flags = split_modules(modules)
             if interface is not None and keyed.get("interface", interface) != interface:
                 raise BlasError(
