@@ -216,6 +216,10 @@ class Vendor:
     openmp_fix: str = ""
     #: compiler-matched interface layers preferred over a Fortran adapter
     fortran_layers: tuple[FortranLayer, ...] = ()
+    #: C functions (spelled before the library's symbol scheme) installing the library's handler of
+    #: parameter errors: a Fortran adapter that renames routines routes them to the program's own XERBLA
+    #: through it, since the library calls its own (renamed, internal) xerbla
+    xerbla_hooks: tuple[str, ...] = ()
     #: dependency names that mean this vendor *and* an interface (``openblas64`` → ilp64)
     interface_names: Mapping[str, str] = field(default_factory=dict)
     #: file names (without ``.pc``) ``mesonbuild-blas pkgconfig`` writes, per interface, as
@@ -367,6 +371,7 @@ VENDORS: tuple[Vendor, ...] = (
             }, pkgconfig="lib/pkgconfig/scipy-openblas.pc"),
         ),
         prefixes=("scipy_",),
+        xerbla_hooks=("openblas_set_xerbla",),
         suffixes={LP64: ("",), ILP64: ("64_",)},
         info=_OPENBLAS_INFO,
         version_from=_OPENBLAS_VERSION,

@@ -71,6 +71,9 @@ class AdapterPlan:
     #: ABI-sensitive functions the library exports that cannot be adapted (reported, never silenced)
     unadapted: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    #: the library's exported function installing its parameter-error handler ("" when there is none): a
+    #: renamed library calls its own xerbla, so the adapter routes the errors to the program's XERBLA
+    xerbla_hook: str = ""
 
     @property
     def kind(self) -> AdapterKind:
@@ -101,6 +104,8 @@ class AdapterPlan:
             parts.append(f"{len(self.wrappers)} {classes}-valued functions wrapped "
                          f"({', '.join(w.function.name for w in self.wrappers[:6])}"
                          f"{', ...' if len(self.wrappers) > 6 else ''})")
+        if self.xerbla_hook:
+            parts.append("parameter errors routed to the program's XERBLA")
         return "; ".join(parts) or "nothing to adapt"
 
 
@@ -110,7 +115,7 @@ def _scheme_parts(scheme: Scheme) -> tuple[str, str]:
 
 
 def plan_adapter(scheme: Scheme, library: Convention, consumer: Convention,
-                 libraries: Sequence[Library]) -> AdapterPlan:
+                 libraries: Sequence[Library], xerbla_hooks: Sequence[str] = ()) -> AdapterPlan:
     """What the adapter must define so ``consumer``-compiled code calls ``libraries`` correctly.
 
     ``scheme`` is the library's proven prefix/suffix, ``library`` its proven result
@@ -161,9 +166,14 @@ def plan_adapter(scheme: Scheme, library: Convention, consumer: Convention,
                     unadapted.append(function.name)
                 else:
                     wrappers.append(Wrapper(function, plain, alias))
+        hook = ""
+        if names:
+            hook = next((scheme.c(h) for h in xerbla_hooks
+                         if any(lib.address(scheme.c(h)) is not None for lib in libraries)), "")
     except SymbolReadError as e:
         raise AdapterError(str(e)) from None
-    return AdapterPlan(consumer, library, names, tuple(trampolines), tuple(wrappers), tuple(unadapted))
+    return AdapterPlan(consumer, library, names, tuple(trampolines), tuple(wrappers), tuple(unadapted),
+                       xerbla_hook=hook)
 
 
 def _alias(lib: Library, symbol: str, routine: str, taken: set[str]) -> str | None:
@@ -231,6 +241,27 @@ def _describe(f: AbiFunction, convention: Convention) -> str:
     return f"result as {convention.real_return}"
 
 
+def _xerbla_source(plan: AdapterPlan) -> list[str]:
+    """Route the library's parameter errors to the program's own XERBLA, when the program has one."""
+    return [
+        "/* The library reports illegal arguments to its own, renamed xerbla; a program defining XERBLA",
+        " * (Reference-LAPACK's testers do) gets them through the library's handler hook instead. */",
+        f'extern void mb_program_xerbla(const char *, const void *, size_t) __asm__(MB_SYM("'
+        f'{plan.consumer.symbol("xerbla")}")) __attribute__((weak));',
+        f'extern void *mb_set_xerbla(void *) __asm__(MB_SYM("{plan.xerbla_hook}"));',
+        "static void mb_forward_xerbla(const char *name, const void *info, long length)",
+        "{",
+        "    /* the length is the library's integer (4 or 8 bytes); its low 32 bits hold it either way */",
+        "    mb_program_xerbla(name, info, (size_t)(unsigned int)length);",
+        "}",
+        "__attribute__((constructor)) static void mb_route_xerbla(void)",
+        "{",
+        "    if (mb_program_xerbla)",
+        "        mb_set_xerbla((void *)mb_forward_xerbla);",
+        "}",
+    ]
+
+
 def render_adapter(plan: AdapterPlan) -> str:
     """The adapter's C source (``adapter.c.in`` with the plan's definitions)."""
     body: list[str] = []
@@ -242,6 +273,8 @@ def render_adapter(plan: AdapterPlan) -> str:
         body += [f'MB_TRAMPOLINE("{t.symbol}", "{t.target}")' for t in plan.trampolines]
     for i, w in enumerate(plan.wrappers):
         body += ["", *_wrapper_source(i, w, plan.consumer, plan.library)]
+    if plan.xerbla_hook:
+        body += ["", *_xerbla_source(plan)]
     summary = f"{plan.kind}: {plan.describe()}"
     return TEMPLATE.read_text().replace("@PLAN@", summary).replace("@BODY@", "\n".join(body))
 
@@ -260,6 +293,8 @@ def _check_defines(plan: AdapterPlan, scheme: Scheme, libraries: Sequence[Librar
         defines.append("-DMB_COMPLEX_HIDDEN")
     if plan.consumer.real_return == "double":
         defines.append("-DMB_REAL_DOUBLE")
+    if plan.xerbla_hook:
+        defines.append(f'-DSYM_XERBLA="{plan.consumer.symbol("xerbla")}"')
     adapted = plan.routines()
     for routine in CHECKED:
         if routine in plan.unadapted:

@@ -7,6 +7,7 @@
  *   MB_COMPLEX_HIDDEN       complex results through a hidden first argument (else registers)
  *   MB_REAL_DOUBLE          REAL function results as double (else float)
  *   SYM_<ROUTINE>="symbol"  one per routine to call; routines without one are skipped
+ *   SYM_XERBLA="symbol"     the program's XERBLA, defined here: an illegal dgemm argument must reach it
  */
 #include <complex.h>
 #include <stddef.h>
@@ -45,6 +46,26 @@ static void check_dgemm(void)
     mb_int two = 2;
     mb_dgemm("N", "N", &two, &two, &two, &one, a, &two, b, &two, &zero, c, &two, 1, 1);
     report("dgemm", c[0] == 23 && c[1] == 34 && c[2] == 31 && c[3] == 46, c[0], c[3]);
+}
+#endif
+
+#if defined(SYM_XERBLA) && defined(SYM_DGEMM)
+static char xerbla_name[7];
+static long long xerbla_info = -1;
+void program_xerbla(const char *name, const mb_int *info, size_t length) __asm__(MB_SYM(SYM_XERBLA));
+void program_xerbla(const char *name, const mb_int *info, size_t length)
+{
+    size_t i;
+    for (i = 0; i < length && i < 6; i++)
+        xerbla_name[i] = name[i];
+    xerbla_info = (long long)*info;
+}
+static void check_xerbla(void)
+{
+    double a[4] = {0}, c[4] = {0}, one = 1.0;
+    mb_int two = 2;
+    mb_dgemm("X", "N", &two, &two, &two, &one, a, &two, a, &two, &one, c, &two, 1, 1);
+    report("xerbla", xerbla_info == 1 && xerbla_name[0] == 'D' && xerbla_name[4] == 'M', (double)xerbla_info, 0);
 }
 #endif
 
@@ -117,6 +138,9 @@ int main(void)
     setvbuf(stdout, NULL, _IONBF, 0); /* what ran before a crash is still reported */
 #ifdef SYM_DGEMM
     check_dgemm();
+#endif
+#if defined(SYM_XERBLA) && defined(SYM_DGEMM)
+    check_xerbla();
 #endif
 #ifdef SYM_SDOT
     check_sdot();

@@ -13,6 +13,7 @@ from ..naming import Scheme
 from ..probes import Toolchain
 from ..records import field, record, replace
 from ..result import BlasInfo
+from ..vendors import BY_NAME
 from ..verify import linked_libraries
 from .adapter import AdapterError, AdapterPlan, BuiltAdapter, build_adapter, plan_adapter
 from .conventions import Convention, compiler_convention, library_convention
@@ -111,7 +112,8 @@ def attach_adapter(info: BlasInfo, compiler_id: str, toolchain: Toolchain | None
         if info.library.endswith(".a") or not info.library:
             raise AdapterError("adapters for static libraries are not supported (link the shared library)")
         libraries = _readable([f for f in files if not f.endswith(".a")], info.library, cache_dir)
-        plan = plan_adapter(scheme, library, consumer, libraries)
+        vendor = BY_NAME.get(info.vendor)
+        plan = plan_adapter(scheme, library, consumer, libraries, vendor.xerbla_hooks if vendor else ())
         if plan.unadapted:
             warnings.append(f"{info.vendor} exports {', '.join(plan.unadapted)} only under the name Fortran code "
                             f"calls, with another result convention, and under no other name: Fortran calls of "
