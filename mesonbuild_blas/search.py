@@ -212,22 +212,11 @@ def search(request: Request, lookups: Lookups, verify: Verify, *,
     return NotFound(request, tuple(tried))
 
 
-def plain_names_warning(request: Request, found: Found) -> str:
-    """Why code written for the plain names cannot link what a generic request's built-in order found
-    ("" when it can: every name plain, or the project or packager chose the vendor)."""
-    if request.generic is None or not found.vendor.prefixed or not request.order_source.startswith("built-in"):
-        return ""
-    info = found.info
-    return (f"dependency('{request.name}'): the only {request.interface} BLAS found is {found.vendor.name}, whose "
-            f"names carry the prefix {info.symbol_prefix} ({info.fortran_symbol_dgemm}): calls of plain names "
-            f"(dgemm_, cblas_ddot) will not link.\nFix: call through blas_mangling.h (BLAS_FUNC, CBLAS_FUNC) "
-            f"or symbol_prefix, or install a BLAS with plain names (e.g. {_plain_hint(request)})")
-
-
-def _plain_hint(request: Request) -> str:
-    hints = [h for n in vendors.DEFAULT_ORDER if not vendors.BY_NAME[n].prefixed
-             and (h := vendors.BY_NAME[n].install_hint.get(request.interface, ""))]
-    return hints[0] if hints else "OpenBLAS"
+def needs_plain_names(request: Request, found: Found) -> bool:
+    """Whether code written for the plain names needs them generated for what was found: a generic request
+    (``blas``, ``lapack``, ...) answered by a vendor whose every name carries a prefix — whichever order
+    chose it, the call names no prefix (a call naming the vendor asks for its prefix)."""
+    return request.generic is not None and found.vendor.prefixed
 
 
 def _try(vendor: vendors.Vendor, request: Request, cand: Candidate, lookups: Lookups, verify: Verify,
@@ -284,4 +273,4 @@ def hint(request: Request, lookups: Lookups) -> str:
 
 
 __all__ = ["Candidate", "Found", "Host", "Lookups", "NotFound", "Note", "VersionRequirement", "hint",
-           "plain_names_warning", "search"]
+           "needs_plain_names", "search"]

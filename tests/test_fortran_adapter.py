@@ -190,3 +190,31 @@ def test_no_gf_layer_is_a_note_and_matching_conventions_need_none(tmp_path: Path
     assert layer_candidate(VENDORS["mkl"], cand, "gfortran", "gfortran", []).note == ""
     # Intel Fortran consumers (hidden results) already match the intel layers: nothing swapped
     assert layer_candidate(VENDORS["mkl"], cand, "g77", "g77", []).candidate is None
+
+
+def test_renaming_gives_a_prefixed_library_its_plain_names(tmp_path: Path) -> None:
+    """The scipy-openblas64 wheel's library: every scipy_ name also plain (suffix kept), the library's
+    XERBLA hook found, the layer built and proven by its self-test (dgemm and xerbla through it)."""
+    from mesonbuild_blas.fortran.adapter import plan_renaming
+    from mesonbuild_blas.vendors import BY_NAME as VENDORS
+    from mesonbuild_blas.wheels import installed_wheels
+
+    (wheel,) = installed_wheels(VENDORS["scipy-openblas"], "ilp64", "linux")
+    libraries = [open_library(wheel.link)]
+    scheme = Scheme("scipy_", "64_")
+    plan = plan_renaming(scheme, GFORTRAN, libraries, VENDORS["scipy-openblas"].xerbla_hooks)
+    renamed = {t.symbol: t.target for t in plan.trampolines}
+    assert renamed["dgemm_64_"] == "scipy_dgemm_64_" and renamed["cblas_ddot64_"] == "scipy_cblas_ddot64_"
+    assert renamed["LAPACKE_dgesv64_"] == "scipy_LAPACKE_dgesv64_"
+    assert plan.routines()["dgemm"] == "dgemm_64_"  # what the self-test calls
+    assert plan.xerbla_hook == "scipy_openblas_set_xerbla64_"
+    built = build_adapter(plan, scheme, libraries, 8, TOOLCHAIN, [],
+                          [wheel.link, f"-Wl,-rpath,{Path(wheel.link).parent}"], tmp_path / "out")
+    assert built.verified_by == "run" and {"dgemm", "xerbla"} <= set(built.checked), built
+    # a small prefixed library: every fk_ name gets its plain name; a prefix nothing has is an error
+    lib = fake_library(tmp_path, "F2C_PREFIXED")
+    fake = plan_renaming(Scheme("fk_", ""), GFORTRAN, [open_library(str(lib))])
+    assert {t.target for t in fake.trampolines} == {f"fk_{t.symbol}" for t in fake.trampolines}
+    assert "dgemm_" in {t.symbol for t in fake.trampolines} and not fake.xerbla_hook
+    with pytest.raises(AdapterError, match="starts with nosuch_"):
+        plan_renaming(Scheme("nosuch_", ""), GFORTRAN, [open_library(str(lib))])

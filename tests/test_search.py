@@ -23,7 +23,7 @@ from mesonbuild_blas.search import (
     NotFound,
     VersionRequirement,
     hint,
-    plain_names_warning,
+    needs_plain_names,
     search,
 )
 
@@ -118,18 +118,20 @@ def test_builtin_order_restrictions_follow_the_host() -> None:
     wheel = FakeLookups(table, Host("linux", "aarch64"), wheels=[("scipy-openblas", "lp64")])
     found = search(req(), wheel, verify)
     assert isinstance(found, Found) and found.vendor.name == "openblas"
-    assert plain_names_warning(req(), found) == ""
-    # ... and it is the last resort, with a warning that plain names will not link
+    assert not needs_plain_names(req(), found)
+    # ... and it is the last resort: its plain names are then generated (C and Fortran callers)
     alone = {k: v for k, v in table.items() if k[1] == "scipy-openblas"}
     found = search(req(), FakeLookups(alone, wheels=[("scipy-openblas", "lp64")]), verify)
     assert isinstance(found, Found) and found.vendor.name == "scipy-openblas"
-    warning = plain_names_warning(req(), found)
-    assert "the only lp64 BLAS found is scipy-openblas, whose names carry the prefix" in warning, warning
-    assert len(warning.splitlines()) == 2 and warning.splitlines()[1].startswith("Fix: "), warning
-    # named by the project (or a packager), a prefixed vendor is what was asked for: no warning
-    named = req(blas_order=("scipy-openblas",))
+    assert needs_plain_names(req(), found)
+    # whichever order chose it: the call names no prefix
+    ordered = req(blas_order=("scipy-openblas",))
+    found = search(ordered, FakeLookups(alone, wheels=[("scipy-openblas", "lp64")]), verify)
+    assert isinstance(found, Found) and needs_plain_names(ordered, found)
+    # a call naming the vendor asks for its prefix
+    named = req("scipy-openblas")
     found = search(named, FakeLookups(alone, wheels=[("scipy-openblas", "lp64")]), verify)
-    assert isinstance(found, Found) and plain_names_warning(named, found) == ""
+    assert isinstance(found, Found) and not needs_plain_names(named, found)
     # an explicit order is not restricted: MKL on aarch64 is tried when named
     lookups = FakeLookups(table, Host("linux", "aarch64"))
     found = search(req(blas_order=("mkl",)), lookups, verify)

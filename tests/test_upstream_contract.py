@@ -79,6 +79,31 @@ def test_contract_code_builds_and_runs(tmp_path: Path, names: str, lapack: str, 
         assert "WRONG" not in log.read_text(), log.read_text()
 
 
+@pytest.mark.parametrize("interface", ["lp64", "ilp64"])
+def test_contract_code_links_a_prefixed_library_through_generated_plain_names(tmp_path: Path,
+                                                                             interface: str) -> None:
+    """Where the order ends at the scipy-openblas wheels (here a packager's order; on a machine with no other
+    BLAS, the built-in one), a generic request still serves the plain names: a generated, self-tested layer."""
+    build = tmp_path / "build"
+    setup = _ok(meson_blas("setup", str(build), str(PROJECT), f"-Dinterface={interface}",
+                           env={"MESONBUILD_BLAS_ORDER": "scipy-openblas"}), "meson-blas setup")
+    assert "WARNING" not in setup.stdout, setup.stdout
+    layers = re.findall(r"plain names for scipy-openblas \(prefix scipy_\): \d+ renamed routines; parameter "
+                        r"errors routed to the program's XERBLA; proven by running its self-test \(dgemm, xerbla",
+                        setup.stdout)
+    assert len(layers) == 2, setup.stdout  # blas and lapack (the language: 'fortran' ones get the Fortran adapter)
+    suffix = "64_" if interface == "ilp64" else ""
+    assert f'Message: contract: scipy-openblas {interface} suffix "{suffix}"' in setup.stdout, setup.stdout
+    _ok(meson_blas("compile", "-C", str(build)), "meson-blas compile")
+    tested = _ok(meson_blas("test", "-C", str(build), "--print-errorlogs"), "meson-blas test")
+    assert re.search(rf"^Ok:\s+{3 if interface == 'lp64' else 2}\s*$", tested.stdout, re.M), tested.stdout
+    # a call naming the wheel asks for its prefix: nothing is generated
+    named = tmp_path / "named"
+    src = write_project(tmp_path / "src", "project('n', 'c')\ndependency('scipy-openblas')\n")
+    plain = _ok(meson_blas("setup", str(named), str(src)), "meson-blas setup")
+    assert "plain names for" not in plain.stdout, plain.stdout
+
+
 @pytest.mark.parametrize("where", ["environment", "machine file"])
 def test_packager_sets_the_order_without_editing_the_project(tmp_path: Path, where: str) -> None:
     """``MESONBUILD_BLAS_ORDER`` or the machine-file property ``blas_order`` replace the built-in order."""

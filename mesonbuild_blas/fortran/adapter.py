@@ -35,6 +35,8 @@ AdapterKind = Literal["none", "names", "abi", "names+abi"]
 ADAPTER_KINDS: tuple[AdapterKind, ...] = ("none", "names", "abi", "names+abi")
 #: a Fortran routine name as compilers see it (the part between prefix and suffix)
 _ROUTINE = re.compile(r"[a-z][a-z0-9_]*\Z")
+#: a C identifier (a renamed library's plain name)
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 #: routines the self-test calls, when the adapter defines them or the library has them
 CHECKED = ("dgemm", "sdot", "cdotc", "zdotu", "zladiv")
 
@@ -174,6 +176,35 @@ def plan_adapter(scheme: Scheme, library: Convention, consumer: Convention,
         raise AdapterError(str(e)) from None
     return AdapterPlan(consumer, library, names, tuple(trampolines), tuple(wrappers), tuple(unadapted),
                        xerbla_hook=hook)
+
+
+def plan_renaming(scheme: Scheme, convention: Convention, libraries: Sequence[Library],
+                  xerbla_hooks: Sequence[str] = ()) -> AdapterPlan:
+    """Plain names for a library whose every name carries ``scheme``'s prefix, for C and Fortran callers
+    alike: each exported ``<prefix>name`` (``scipy_dgemm_64_``, ``scipy_cblas_ddot64_``) also as ``name``.
+    The suffix stays: callers apply it, as Meson's BLAS contract has it (``symbol_suffix``)."""
+    _head, tail = _scheme_parts(Scheme("", scheme.suffix, scheme.fortran_underscore))
+    trampolines: list[Trampoline] = []
+    seen: set[str] = set()
+    try:
+        for lib in libraries:
+            for symbol in sorted(lib.functions()):
+                plain = symbol[len(scheme.prefix):]
+                if not symbol.startswith(scheme.prefix) or not _IDENTIFIER.match(plain) or plain in seen:
+                    continue
+                if any(other.address(plain) is not None for other in libraries):
+                    continue  # the library has the plain name itself
+                seen.add(plain)
+                routine = plain[:-len(tail)] if tail and plain.endswith(tail) else plain
+                trampolines.append(Trampoline(routine if _ROUTINE.match(routine) else plain, plain, symbol))
+        hook = next((scheme.c(h) for h in xerbla_hooks
+                     if any(lib.address(scheme.c(h)) is not None for lib in libraries)), "")
+    except SymbolReadError as e:
+        raise AdapterError(str(e)) from None
+    if not trampolines:
+        files = ", ".join(lib.path for lib in libraries) or "the library"
+        raise AdapterError(f"no exported function of {files} starts with {scheme.prefix}")
+    return AdapterPlan(convention, convention, True, tuple(trampolines), xerbla_hook=hook)
 
 
 def _alias(lib: Library, symbol: str, routine: str, taken: set[str]) -> str | None:

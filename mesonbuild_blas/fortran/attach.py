@@ -15,7 +15,7 @@ from ..records import field, record, replace
 from ..result import BlasInfo
 from ..vendors import BY_NAME
 from ..verify import linked_libraries
-from .adapter import AdapterError, AdapterPlan, BuiltAdapter, build_adapter, plan_adapter
+from .adapter import AdapterError, AdapterPlan, BuiltAdapter, build_adapter, plan_adapter, plan_renaming
 from .conventions import Convention, compiler_convention, library_convention
 from .functions import sensitive
 from .symbols import Library, SymbolReadError, open_library
@@ -139,8 +139,39 @@ def attach_adapter(info: BlasInfo, compiler_id: str, toolchain: Toolchain | None
     return Attached(adapted, (str(built.object),), header_info, tuple(warnings), (log,), build)
 
 
+def attach_renaming(info: BlasInfo, toolchain: Toolchain | None, compile_args: Sequence[str],
+                    link_args: Sequence[str], directory: Path, cache_dir: Path | None = None) -> Attached:
+    """Plain names (``dgemm_64_``, ``cblas_ddot64_``) for consumers of a prefixed library that a generic
+    request found: code written for Meson's BLAS contract knows no prefix. Warns when none can be made."""
+    scheme = Scheme(info.symbol_prefix, info.symbol_suffix)
+    convention = library_convention(info.fortran_abi) or compiler_convention("gcc")
+    assert convention is not None
+    try:
+        if toolchain is None:
+            raise AdapterError("no C compiler to build it")
+        if info.library.endswith(".a") or not info.library:
+            raise AdapterError("the library is static")
+        files = linked_libraries(link_args, toolchain.system_lib_dirs)
+        libraries = _readable([f for f in files if not f.endswith(".a")], info.library, cache_dir)
+        vendor = BY_NAME.get(info.vendor)
+        plan = plan_renaming(scheme, convention, libraries, vendor.xerbla_hooks if vendor else ())
+        build = AdapterBuild(plan, scheme, tuple(lib.path for lib in libraries), info.int_size, toolchain,
+                             tuple(compile_args), tuple(link_args), directory, cache_dir)
+        built = build.build()
+    except (AdapterError, SymbolReadError) as e:
+        return Attached(info, warnings=(f"no plain names for {info.vendor} ({e}): calls of plain names "
+                                        f"(dgemm_, cblas_ddot) will not link; call through blas_mangling.h "
+                                        f"(BLAS_FUNC, CBLAS_FUNC) or symbol_prefix, or install a BLAS with plain "
+                                        f"names",))
+    note = f"plain names ({plan.describe()}) generated for the {info.symbol_prefix} names"
+    checked = f" ({', '.join(built.checked)} called and correct)" if built.checked else ""
+    log = (f"plain names for {info.vendor} (prefix {info.symbol_prefix}): {plan.describe()}; proven by "
+           f"{'running' if built.verified_by == 'run' else 'linking'} its self-test{checked}")
+    return Attached(replace(info, notes=(*info.notes, note)), (str(built.object),), None, (), (log,), build)
+
+
 def describe_convention(convention: Convention) -> str:
     return _ABI_LABEL.get((convention.complex_return, convention.real_return), "unknown")
 
 
-__all__ = ["AdapterBuild", "Attached", "attach_adapter", "describe_convention"]
+__all__ = ["AdapterBuild", "Attached", "attach_adapter", "attach_renaming", "describe_convention"]

@@ -184,15 +184,14 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
     def _accept(self, found: Found, request: Request, toolchain: Toolchain | None) -> None:
         from ..header import header_digest
         from ..probes import default_cache_dir
-        from ..search import plain_names_warning
+        from ..search import needs_plain_names
         from .messages import log, warn
         from .process import blas_resolved
 
-        if message := plain_names_warning(request, found):
-            warn(message)
         info = found.info
         adapter_args: list[str] = []
         header_info = info
+        attached = None
         if self.language == "fortran" or request.fortran_adapter:
             from ..fortran.attach import attach_adapter
 
@@ -201,6 +200,12 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
             attached = attach_adapter(info, self._fortran_compiler().get_id(), toolchain,
                                       found.candidate.compile_args, found.candidate.link_args,
                                       Path(self.env.get_scratch_dir()) / "mesonbuild-blas", default_cache_dir())
+        elif needs_plain_names(request, found):
+            from ..fortran.attach import attach_renaming
+
+            attached = attach_renaming(info, toolchain, found.candidate.compile_args, found.candidate.link_args,
+                                       Path(self.env.get_scratch_dir()) / "mesonbuild-blas", default_cache_dir())
+        if attached is not None:
             for message in attached.warnings:
                 warn(message)
             for message in attached.logs:
