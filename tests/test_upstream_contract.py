@@ -12,6 +12,7 @@ one asked for its prefix (``symbol_prefix``), which this contract does not know.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -184,3 +185,42 @@ def test_a_meson_with_its_own_blas_dependencies(tmp_path: Path) -> None:
     # stock Meson has none of these names: nothing is said there
     plain = _ok(meson_blas("setup", str(tmp_path / "stock"), str(src)), "meson-blas setup")
     assert "has its own BLAS/LAPACK dependencies" not in plain.stdout
+
+
+F2PY_SOURCE = """subroutine solve(n, a, b, info)
+  integer, intent(in) :: n
+  double precision, intent(inout) :: a(n, n)
+  double precision, intent(inout) :: b(n)
+  integer, intent(out) :: info
+  integer :: ipiv(n)
+  call dgesv(n, 1, a, n, ipiv, b, n, info)
+end subroutine
+"""
+
+
+@pytest.mark.parametrize("order", ["", "scipy-openblas"])
+def test_numpy_f2py_meson_backend_gets_the_plugin_from_path(tmp_path: Path, order: str) -> None:
+    """numpy.f2py's meson backend runs ``meson`` from PATH: a ``meson`` there that is ``meson-blas`` (the
+    migration guide's recipe) gives its generated meson.build (``--dep lapack``) the plugin; the module
+    imports and solves, also when the order ends at the prefixed wheels."""
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    (shim / "meson").symlink_to(Path(sys.executable).parent / "meson-blas")
+    (tmp_path / "solve.f90").write_text(F2PY_SOURCE)
+    env = {"PATH": f"{shim}:{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
+    if order:
+        env["MESONBUILD_BLAS_ORDER"] = order
+    built = run([sys.executable, "-m", "numpy.f2py", "-c", "--backend", "meson", "--dep", "lapack", "-m",
+                 "solvemod", "solve.f90"], cwd=tmp_path, env=env)
+    _ok(built, "f2py")
+    assert re.search(r"Run-time dependency lapack found: YES .*\((\S+), lp64,", built.stdout), built.stdout
+    if order:
+        assert "plain names for scipy-openblas" in built.stdout, built.stdout
+    # a module linked to a wheel's library loads it once the wheel is imported (its run path pointed
+    # into f2py's temporary build directory)
+    preload = "import scipy_openblas32\n" if order else ""
+    check = run([sys.executable, "-c", preload + "import numpy as np, solvemod\n"
+                 "a = np.array([[2.0, 1.0], [1.0, 3.0]], order='F'); b = np.array([3.0, 5.0])\n"
+                 "info = solvemod.solve(a, b)\n"
+                 "assert info == 0 and np.allclose(b, [0.8, 1.4]), (info, b)\nprint('solved')"], cwd=tmp_path)
+    assert check.returncode == 0 and "solved" in check.stdout, check.output
