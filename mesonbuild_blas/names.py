@@ -116,7 +116,20 @@ ENV_ROOTS = (
     'AOCL_ROOT',
     'NVPL_ROOT',
 )
+#: environment variables choosing what a vendor's library runs (``Vendor.runtime_env``)
+RUNTIME_ENV = (
+    'MKL_THREADING_LAYER',
+    'MKL_INTERFACE_LAYER',
+    'FLEXIBLAS',
+    'FLEXIBLAS64',
+)
 # --- end of generated part ---
+
+#: environment variables that change which library a program loads, or what it runs (the vendors'
+#: run-time choices: FlexiBLAS's backend, MKL's threading and interface layers): part of the probe
+#: cache key and of a dependency's reconfigure fingerprint
+LOADER_ENV = ("LD_LIBRARY_PATH", "LD_PRELOAD", "DYLD_LIBRARY_PATH", "DYLD_FALLBACK_LIBRARY_PATH",
+              "DYLD_INSERT_LIBRARIES", *RUNTIME_ENV)
 
 #: every ``threading:`` spelling → layer
 THREADING_SPELLINGS: Mapping[str, str] = {**GENERIC_THREADING, **VENDOR_THREADING}

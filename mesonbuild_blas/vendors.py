@@ -162,6 +162,9 @@ class Vendor:
     sdl_default: Mapping[str, str] = field(default_factory=dict)
     #: environment variables naming an install root, and where to look below it
     env_roots: tuple[str, ...] = ()
+    #: environment variables choosing what the library runs at run time (a backend, a threading or
+    #: interface layer): part of the probe cache key and of a dependency's reconfigure fingerprint
+    runtime_env: tuple[str, ...] = ()
     root_pkgconfig_dirs: tuple[str, ...] = ("lib/pkgconfig",)
     #: library dirs below a root; ``{IFACE}`` is the interface in upper case
     root_lib_dirs: tuple[str, ...] = ("lib",)
@@ -424,6 +427,7 @@ VENDORS: tuple[Vendor, ...] = (
         # needs the MSVC runtime (/GS security cookie): MinGW links only mkl_rt.lib
         sdl_default={"windows": "auto"},
         env_roots=("MKLROOT",),
+        runtime_env=("MKL_THREADING_LAYER", "MKL_INTERFACE_LAYER"),
         root_lib_dirs=("lib/intel64", "lib"),
         # ILP64: the _64 names first (dgemm_64_, cblas_dgemm_64), as Meson's own MKL dependency and
         # numpy's report them: they can share a process with an LP64 BLAS; the probe proves their width
@@ -477,6 +481,7 @@ VENDORS: tuple[Vendor, ...] = (
               InfoCall("backend", "buf", "flexiblas_current_backend")),
         version_from=("version", r"(\d+\.\d+\.\d+)"),
         install_hint={LP64: "apt-get install libflexiblas-dev", ILP64: "dnf install flexiblas-devel"},
+        runtime_env=("FLEXIBLAS", "FLEXIBLAS64"),
         bench_advice=VendorAdvice(display="FlexiBLAS", env="FLEXIBLAS",
                                   fallback="select a faster backend with {env}=<backend>"),
     ),

@@ -3,7 +3,7 @@
 ``names.py`` keeps the facts about dependency names that every configure needs,
 so that loading a build directory does not build the vendor table.  Run after
 changing a vendor's name, aliases, interface names, pkg-config variant names,
-threading spellings, threading option or install-root variables::
+threading spellings, threading option, install-root or run-time variables::
 
     PYTHONPATH=. python tests/names_index.py --write
 
@@ -31,6 +31,7 @@ COMMENTS = {
     "VENDOR_THREADING": "the vendors' ``Threading.names`` → ``Threading.layer`` (a later vendor's spelling wins)",
     "THREADING_OPTIONS": "project options that choose a vendor's threading variant (``Vendor.threading_option``)",
     "ENV_ROOTS": "environment variables naming a vendor's install root (``Vendor.env_roots``)",
+    "RUNTIME_ENV": "environment variables choosing what a vendor's library runs (``Vendor.runtime_env``)",
 }
 
 
@@ -57,6 +58,7 @@ def derive() -> dict[str, object]:
         "VENDOR_THREADING": {name: t.layer for v in VENDORS for t in v.threadings for name in t.names},
         "THREADING_OPTIONS": tuple(dict.fromkeys(v.threading_option for v in VENDORS if v.threading_option)),
         "ENV_ROOTS": tuple(dict.fromkeys(root for v in VENDORS for root in v.env_roots)),
+        "RUNTIME_ENV": tuple(dict.fromkeys(var for v in VENDORS for var in v.runtime_env)),
     }
 
 

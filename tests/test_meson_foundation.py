@@ -329,6 +329,11 @@ def test_checked_calls_are_remembered_by_one_plugin_version_only(monkeypatch: py
     assert BlasDependency.blas_still_valid(SimpleNamespace(blas_fingerprint=now))
     for other in ("0.0.1", ""):  # another version, or one that did not record it
         assert not BlasDependency.blas_still_valid(SimpleNamespace(blas_fingerprint=replace(now, plugin=other)))
+    # what chooses the library at run time is part of it: another value searches (and probes) again
+    for variable in ("LD_LIBRARY_PATH", "MKL_THREADING_LAYER", "FLEXIBLAS"):
+        monkeypatch.setenv(variable, "/elsewhere")
+        assert not BlasDependency.blas_still_valid(SimpleNamespace(blas_fingerprint=now)), variable
+        monkeypatch.undo()
 
 
 def test_demo_command() -> None:

@@ -181,6 +181,19 @@ def test_probe_cache_is_keyed_on_compiler_and_flags(tmp_path: Path) -> None:
     assert len(list(cache.glob("blas_probe-*.o"))) == 3  # one per compiler command + identity, not per -D
 
 
+@pytest.mark.parametrize("variable", ["FLEXIBLAS", "MKL_THREADING_LAYER", "MKL_INTERFACE_LAYER", "LD_LIBRARY_PATH"])
+def test_probe_cache_is_keyed_on_what_chooses_the_library_at_run_time(tmp_path: Path, variable: str,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """FlexiBLAS's backend, MKL's threading and interface layer, the loader's path: another value can run
+    another library (or layer), so its answers come from a probe in that environment."""
+    from mesonbuild_blas.probes import cache_key
+
+    monkeypatch.delenv(variable, raising=False)
+    before = cache_key(CC, [], ["-lopenblas"], "")
+    monkeypatch.setenv(variable, "SEQUENTIAL" if variable.startswith("MKL") else "/nonexistent")
+    assert cache_key(CC, [], ["-lopenblas"], "") != before
+
+
 def test_corrupt_cache_entries_are_ignored(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     link = pkgconfig_libs("openblas")

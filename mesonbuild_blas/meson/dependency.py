@@ -24,7 +24,7 @@ from mesonbuild.mesonlib import version_compare_many
 
 from .. import __version__
 from ..errors import BlasError
-from ..names import ENV_ROOTS
+from ..names import ENV_ROOTS, LOADER_ENV
 from ..records import record, replace
 from ..request import ProjectOptions, Request, build_request
 from ..result import BlasInfo, text_digest
@@ -97,8 +97,9 @@ def link_through(arg: str, scratch: str) -> str:
 
 
 #: environment variables a search reads besides the project options: a change makes a
-#: dependency cached in the build directory stale (Meson reuses it on reconfigure)
-CACHE_ENVIRONMENT = ("PKG_CONFIG_PATH", "PKG_CONFIG_LIBDIR", "CMAKE_PREFIX_PATH", *ENV_ROOTS)
+#: dependency cached in the build directory stale (Meson reuses it on reconfigure); the
+#: probe's loader variables and the vendors' run-time choices decide what the probe ran
+CACHE_ENVIRONMENT = ("PKG_CONFIG_PATH", "PKG_CONFIG_LIBDIR", "CMAKE_PREFIX_PATH", *ENV_ROOTS, *LOADER_ENV)
 
 
 def _file_state(path: str) -> tuple[int, int, int] | None:

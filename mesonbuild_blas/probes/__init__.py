@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ..names import LOADER_ENV
 from ..records import field, record
 from .commands import (
     ArgumentSyntax,
@@ -38,9 +39,6 @@ PLATFORM_HEADER = Path(__file__).with_name("probe_platform.h")
 CACHE_FORMAT = 4  #: bump when how a probe is built or what it reports changes
 #: the "library file" of symbols linked statically into the probe program
 STATIC = "(static)"
-#: environment variables that change which library a program loads: part of the cache key
-LOADER_ENV = ("LD_LIBRARY_PATH", "LD_PRELOAD", "DYLD_LIBRARY_PATH", "DYLD_FALLBACK_LIBRARY_PATH",
-              "DYLD_INSERT_LIBRARIES")
 #: seconds each risky probe question (one call into the library) may take; loading
 #: the library gets twice as long (a Wine prefix is created on the first run)
 TIMEOUT_ENV = "MESONBUILD_BLAS_PROBE_TIMEOUT"
