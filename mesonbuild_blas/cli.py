@@ -240,8 +240,9 @@ def cmd_options() -> int:
 
 
 def cmd_pkgconfig(args: argparse.Namespace) -> int:
-    from .pkgconfig_export import PcFile, pc_name, render_pc, write_pc_files
+    from .pkgconfig_export import PcFile, local_headers, pc_name, render_pc, write_pc_files
     from .probes import compiler_library_dirs
+    from .report import header_store
 
     progress = Progress()
     report = _run_report(args, progress, "pkgconfig", "pkgconfig: finding libraries")
@@ -259,7 +260,8 @@ def cmd_pkgconfig(args: argparse.Namespace) -> int:
         name = pc_name(info, str(row.get("requested_threading") or ""))
         if name in files:  # the first of the report's order wins, as in a build
             continue
-        compile_args = [str(a) for a in row.get("compile_args") or []]  # type: ignore[attr-defined]
+        compile_args = local_headers(name, [str(a) for a in row.get("compile_args") or []],  # type: ignore[attr-defined]
+                                     header_store(), args.output)
         link_args = [str(a) for a in row.get("link_args") or []]  # type: ignore[attr-defined]
         files[name] = PcFile(name, render_pc(name, info, compile_args, link_args, system_dirs))
         print(f"{name}.pc: {info.vendor} {info.version} ({info.interface}, {info.library})")

@@ -84,6 +84,28 @@ def render_pc(name: str, info: BlasInfo, compile_args: Sequence[str], link_args:
     return "\n".join(lines)
 
 
+def local_headers(name: str, compile_args: Sequence[str], store: Path, directory: Path) -> list[str]:
+    """``compile_args`` with include dirs of the header store (the probe cache's ``headers/``) copied to
+    ``directory/include/<name>`` and named relative to the ``.pc`` file (``${pcfiledir}``): the files work
+    after the cache is deleted and wherever the directory is moved."""
+    out = []
+    root = store.resolve()
+    for arg in compile_args:
+        where = Path(arg[2:]).resolve() if arg.startswith("-I") else None
+        if where is None or not where.is_dir() or root not in where.parents:
+            out.append(arg)
+            continue
+        target = directory / "include" / name
+        target.mkdir(parents=True, exist_ok=True)
+        for header in where.iterdir():
+            if header.is_file():
+                tmp = target / f".{header.name}.tmp{os.getpid()}"
+                tmp.write_bytes(header.read_bytes())
+                os.replace(tmp, target / header.name)
+        out.append(f"-I${{pcfiledir}}/include/{name}")
+    return out
+
+
 def write_pc_files(files: Sequence[PcFile], directory: Path) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from conftest import BIN, run
 
 from mesonbuild_blas.pkgconfig_export import macros, pc_name, render_pc
+from mesonbuild_blas.report import header_store
 from mesonbuild_blas.result import BlasInfo
 
 CLI = str(BIN / "mesonbuild-blas")
@@ -75,7 +77,8 @@ def test_exported_pc_files_build_and_run_a_plain_c_program(tmp_path: Path) -> No
     out = tmp_path / "pc"
     result = run([CLI, "pkgconfig", "-o", str(out), "--vendor", "scipy-openblas"])
     assert result.returncode == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["scipy-openblas.pc", "scipy-openblas64.pc"]
+    assert sorted(p.name for p in out.iterdir()) == ["include", "scipy-openblas.pc", "scipy-openblas64.pc"]
+    assert sorted(p.name for p in (out / "include").iterdir()) == ["scipy-openblas", "scipy-openblas64"]
     result = run([CLI, "pkgconfig", "-o", str(out), "--vendor", "openblas", "--interface", "ilp64"])
     assert result.returncode == 0, result.output
     env = {**os.environ, "PKG_CONFIG_PATH": str(out)}
@@ -92,6 +95,22 @@ def test_exported_pc_files_build_and_run_a_plain_c_program(tmp_path: Path) -> No
             del os.environ["PKG_CONFIG_PATH"]
         else:
             os.environ["PKG_CONFIG_PATH"] = saved
+    # the files do not depend on the probe cache (deleting it is always safe) nor on where they are
+    assert "${pcfiledir}/include/" in (out / "scipy-openblas64.pc").read_text()
+    assert str(header_store()) not in (out / "scipy-openblas64.pc").read_text()
+    moved = tmp_path / "moved"
+    shutil.copytree(out, moved)
+    shutil.rmtree(out)
+    env = {**os.environ, "PKG_CONFIG_PATH": str(moved)}
+    aside = header_store().with_name("headers.aside")
+    header_store().rename(aside)
+    try:
+        _build_and_run(tmp_path, env)
+    finally:
+        aside.rename(header_store())
+
+
+def _build_and_run(tmp_path: Path, env: dict[str, str]) -> None:
     source = tmp_path / "width.c"
     source.write_text(PROGRAM)
     expected = {"scipy-openblas64": "8 -13 2 0", "scipy-openblas": "4 -13 2 2", "openblas64": "8 -13 2 0"}
