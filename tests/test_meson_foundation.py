@@ -180,6 +180,33 @@ meson.override_dependency('lapack', d)
     assert result.returncode == 0, result.output
     assert result.messages("OVR") == [["mine", "mine", "mine"]]
     assert result.messages("FALLBACK") == [["subproject"]]
+    # neither answer was proven: said once per dependency and interface, and in verified_by
+    unverified = [ln for ln in result.stdout.splitlines() if "did not prove" in ln]
+    assert [ln.split("dependency(")[1].split(")")[0] for ln in unverified] == [
+        "'cblas', lp64", "'cblas', ilp64", "'lapack', ilp64"], result.stdout
+    assert all("WARNING" in ln for ln in unverified)
+    assert "(an LP64 library makes ILP64 calls compute garbage)" in unverified[1]
+
+
+def test_unverified_answers_say_so_and_a_proven_override_keeps_its_interface(tmp_path: Path) -> None:
+    """An override without blas_info answers with verified_by 'unverified'; an override by a dependency
+    the plugin proved LP64 never answers an ILP64 lookup (that one is searched and proven)."""
+    src = write_project(tmp_path, """
+project('ovr', 'c')
+meson.override_dependency('lapack', declare_dependency(link_args: ['-llapack']))
+message('UNVERIFIED', dependency('lapack', interface: 'ilp64').get_variable('verified_by'))
+lp = dependency('openblas', interface: 'lp64')
+meson.override_dependency('blas', lp)
+message('LP', dependency('blas').get_variable('interface'), dependency('blas').get_variable('library'))
+ilp = dependency('blas', interface: 'ilp64')
+message('ILP', ilp.get_variable('interface'), ilp.get_variable('int_size'), ilp.get_variable('verified_by'))
+""")
+    result = meson_blas("setup", str(src / "build"), str(src))
+    assert result.returncode == 0, result.output
+    assert result.messages("UNVERIFIED") == [["unverified"]], result.stdout
+    (lp,) = result.messages("LP")
+    assert lp[0] == "lp64" and "openblas" in lp[1], lp
+    assert result.messages("ILP") == [["ilp64", "8", "run"]], result.stdout
 
 
 def test_plugin_survives_regeneration_reconfigure_and_introspect(tmp_path: Path) -> None:

@@ -154,6 +154,35 @@ def _with_implied_modules(blas_names: list[str], modules: list[str]) -> tuple[li
     return out, static
 
 
+#: (dependency object, interface) pairs already said to be unverified in this configure
+_UNVERIFIED_SAID: set[tuple[int, str]] = set()
+
+
+def _found(dep: Any) -> bool:
+    found = getattr(dep, "found", None)
+    return bool(found()) if callable(found) else False
+
+
+def _say_unverified(dep: Any, names: list[str], modules: list[str]) -> None:
+    """A BLAS name answered by something the plugin did not prove (``meson.override_dependency()``, a
+    subproject fallback): warn once, and say ``verified_by: unverified`` where the object has variables."""
+    keyed, _flags = split_modules(modules)
+    interface = keyed.get("interface", LP64)
+    variables = getattr(dep, "variables", None)
+    if isinstance(variables, dict):
+        variables.setdefault("verified_by", "unverified")
+    if (id(dep), interface) in _UNVERIFIED_SAID:
+        return
+    _UNVERIFIED_SAID.add((id(dep), interface))
+    from .messages import warn
+
+    risk = " (an LP64 library makes ILP64 calls compute garbage)" if interface != LP64 else ""
+    warn(f"dependency({', '.join(repr(n) for n in names)}, {interface}) was answered by an override or subproject "
+         f"fallback that mesonbuild-blas did not prove: its integer width and names are unverified{risk}.\n"
+         f"Fix: override with a dependency the plugin found, or check get_variable('verified_by') "
+         f"(here 'unverified')")
+
+
 def _say_meson_own_names() -> None:
     """Once per configure: this Meson has BLAS dependencies of its own, and the plugin answers for them."""
     global _own_names_said
@@ -236,6 +265,8 @@ def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
         with options_for_call(options):
             dep = original(self, node, args, kwargs)
         info = getattr(dep, "blas_info", None)
+        if info is None and _found(dep):
+            _say_unverified(dep, blas_names, kwargs["modules"])
         if info is not None and id(dep) not in RESOLVED_HERE:  # from Meson's cache: the one-process checks
             RESOLVED_HERE.add(id(dep))
             from .process import blas_resolved
