@@ -6,6 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 OLDEST_MESON="${OLDEST_MESON:-1.3.2}"
+# the Meson minors between oldest and newest where meson/compat.py takes another path
+# (1.7: the option store's get_value; 1.8-1.9: get_value_for with env-taking compilers;
+# 1.10: compilers without env, pkg-config keyed on extra paths, partial candidates)
+MIDDLE_MESONS="${MIDDLE_MESONS:-1.7.2 1.9.2 1.10.2}"
+# the Meson-marked tests that exercise the integration layer on every Meson they run on
+COMPAT_TESTS=(tests/test_compat.py tests/test_meson_foundation.py tests/test_meson_vendors.py
+              tests/test_upstream_contract.py tests/test_hostile.py)
 VENV="${VENV:-.venv}"
 PY="${PYTHON:-python3}"
 
@@ -36,3 +43,15 @@ fi
 "$OLD/bin/python" -m pip install -q -c ci/constraints.txt "meson==$OLDEST_MESON" -e '.[openblas,mkl,test]'
 echo "== Meson integration tests on $("$OLD/bin/meson" --version) (oldest supported)"
 "$OLD/bin/python" -m pytest -q -ra -m meson -p no:cacheprovider
+
+MID=".venv-meson-middle"
+if [ ! -x "$MID/bin/python" ]; then
+  "$PY" -m venv "$MID"
+fi
+"$MID/bin/python" -m pip install -q --upgrade pip
+"$MID/bin/python" -m pip install -q -c ci/constraints.txt -e '.[openblas,mkl,test]'
+for version in $MIDDLE_MESONS; do
+  "$MID/bin/python" -m pip install -q "meson==$version"
+  echo "== Meson integration tests of meson/compat.py's paths on $("$MID/bin/meson" --version)"
+  "$MID/bin/python" -m pytest -q -ra -m meson -p no:cacheprovider "${COMPAT_TESTS[@]}"
+done

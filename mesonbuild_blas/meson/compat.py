@@ -6,8 +6,12 @@
 | candidates                    | functools.partial                 | same  | DependencyCandidate    |
 | ExternalDependency.__init__   | (type_name, env, kwargs, lang)    | same  | (name, env, kwargs)    |
 | Compiler.find_library         | takes env                         | no env| no env                 |
-| project option values         | coredata.options (≤ 1.6)          | coredata.optstore (≥ 1.7)      |
-| pkg-config singleton key      | machine                           | machine, extra paths           |
+| option values                 | coredata.options (1.3 - 1.6); optstore: get_value (1.7), get_value_for (1.8 -) |
+| pkg-config singleton key      | machine                           | machine, extra paths (1.10 -)  |
+
+An undeclared option is a ``KeyError`` on every version; any other exception
+reading one is Meson drift and stops the configure naming the Meson version
+(:class:`MesonDrift`), never a silently dropped option.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 
 from mesonbuild import coredata as _coredata
 from mesonbuild.dependencies import base as _base
+from mesonbuild.mesonlib import MesonException
 
 
 def version_tuple(text: str) -> tuple[int, ...]:
@@ -38,6 +43,19 @@ def version_tuple(text: str) -> tuple[int, ...]:
 MESON_VERSION = version_tuple(_coredata.version)
 CANDIDATE_OBJECTS = MESON_VERSION >= (1, 11)
 COMPILER_TAKES_ENV = MESON_VERSION < (1, 10)
+PKGCONFIG_EXTRA_PATHS = MESON_VERSION >= (1, 10)
+OPTION_STORE = MESON_VERSION >= (1, 7)
+OPTION_GET_VALUE_FOR = MESON_VERSION >= (1, 8)
+
+
+class MesonDrift(MesonException):  # type: ignore[misc]
+    """This Meson answered an internal question in a way the plugin does not know (a version it was not
+    tested with): a clear error naming the version, never a silent wrong answer."""
+
+    def __init__(self, what: str, error: BaseException) -> None:
+        super().__init__(f"mesonbuild-blas cannot {what} on Meson {_coredata.version} "
+                         f"({type(error).__name__}: {error}); the plugin was tested with Meson 1.3 to 1.12 "
+                         f"(hint: use one of those, or report this)")
 
 
 def pkgconfig_interface(env: Any, for_machine: Any) -> Any:
@@ -45,7 +63,7 @@ def pkgconfig_interface(env: Any, for_machine: Any) -> Any:
     Meson keeps one per list of extra paths, and asking for another key detects pkg-config again."""
     from mesonbuild.dependencies.pkgconfig import PkgConfigInterface
 
-    if "extra_paths" in PkgConfigInterface.instance.__code__.co_varnames:
+    if PKGCONFIG_EXTRA_PATHS:
         return PkgConfigInterface.instance(env, for_machine, True, [])
     return PkgConfigInterface.instance(env, for_machine, True)
 
@@ -80,36 +98,41 @@ def find_library(compiler: Any, env: Any, libname: str, extra_dirs: list[str], l
     return list(result) if result is not None else None
 
 
+def _option_key_class() -> Any:
+    try:
+        from mesonbuild.options import OptionKey
+    except ImportError:  # Meson < 1.7
+        from mesonbuild.mesonlib import OptionKey
+    return OptionKey
+
+
+def _option_value(coredata: Any, key: Any) -> object:
+    """The value of option ``key``; ``KeyError`` when it is not declared."""
+    if OPTION_GET_VALUE_FOR:
+        return coredata.optstore.get_value_for(key)
+    if OPTION_STORE:
+        return coredata.optstore.get_value(key)
+    return coredata.options[key].value
+
+
 def project_option(coredata: Any, name: str, subproject: str) -> object | None:
     """Value of a project option, or None when the project does not declare it."""
     try:
-        from mesonbuild.options import OptionKey
-    except ImportError:  # Meson < 1.7
-        from mesonbuild.mesonlib import OptionKey
-    key = OptionKey(name, subproject=subproject)
-    optstore = getattr(coredata, "optstore", None)
-    try:
-        if optstore is not None:
-            return optstore.get_value_for(key)  # type: ignore[no-any-return]
-        return coredata.options[key].value  # type: ignore[no-any-return]
-    except Exception:
+        return _option_value(coredata, _option_key_class()(name, subproject=subproject))
+    except KeyError:
         return None
+    except Exception as e:
+        raise MesonDrift(f"read the project option {name!r}", e) from None
 
 
 def machine_option(env: Any, name: str, for_machine: Any) -> object | None:
-    """Value of a built-in per-machine option (``pkg_config_path``, ``c_args``), or None."""
+    """Value of a built-in per-machine option (``pkg_config_path``, ``c_args``), or None when it has none."""
     try:
-        from mesonbuild.options import OptionKey
-    except ImportError:  # Meson < 1.7
-        from mesonbuild.mesonlib import OptionKey
-    coredata = env.coredata
-    optstore = getattr(coredata, "optstore", None)
-    try:
-        key = OptionKey.from_string(name).evolve(machine=for_machine)
-        value: object = optstore.get_value_for(key) if optstore is not None else coredata.options[key].value
-    except Exception:
+        return _option_value(env.coredata, _option_key_class().from_string(name).evolve(machine=for_machine))
+    except KeyError:
         return None
-    return value
+    except Exception as e:
+        raise MesonDrift(f"read the option {name!r}", e) from None
 
 
 def pkg_config_path(env: Any, for_machine: Any) -> list[str]:

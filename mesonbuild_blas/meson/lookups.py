@@ -127,7 +127,7 @@ class MesonLookups:
         """How the machine file / environment names a tool, for messages."""
         try:
             entry = self.env.binaries[self.for_machine].lookup_entry(name)
-        except Exception:  # older/newer binary tables: fall back to the plain name
+        except (AttributeError, KeyError, TypeError):  # older/newer binary tables: only a message's detail
             entry = None
         return repr(" ".join(entry)) if entry else repr(name)
 
@@ -142,10 +142,14 @@ class MesonLookups:
                      if "required by '" in line and "virtual:world" not in line), "")
 
     def _pkgconfig_program_missing(self) -> bool:
+        from mesonbuild.mesonlib import MesonException
+
         try:
             return compat.pkgconfig_interface(self.env, self.for_machine) is None
-        except Exception:  # treat an unusable pkg-config like a missing one
+        except MesonException:  # Meson's own word that the configured pkg-config is unusable
             return True
+        except Exception as e:  # anything else is this Meson answering differently: say so, never "missing"
+            raise compat.MesonDrift("detect the pkg-config program", e) from None
 
     def _with_variant(self, found: Candidate | Note | None, variant: vendors.Threading | None) -> LookupItems:
         if isinstance(found, Candidate) and variant is not None:
@@ -287,10 +291,14 @@ class MesonLookups:
             return
         from mesonbuild.cmake import CMakeExecutor
         from mesonbuild.dependencies.cmake import CMakeDependency
+        from mesonbuild.mesonlib import MesonException
+
         try:
             cmake_found = CMakeExecutor(self.env, ">=3.4", self.for_machine, silent=True).found()
-        except Exception:  # an unusable cmake counts as missing
+        except MesonException:  # Meson's own word that the configured cmake is unusable
             cmake_found = False
+        except Exception as e:
+            raise compat.MesonDrift("detect the cmake program", e) from None
         if not cmake_found:
             yield Note(f"CMake (the cmake program {self._configured_tool('cmake')} was not found: "
                        f"install cmake, or fix the cmake entry of the machine file)")
