@@ -135,6 +135,16 @@ def machine_option(env: Any, name: str, for_machine: Any) -> object | None:
         raise MesonDrift(f"read the option {name!r}", e) from None
 
 
+def base_option(coredata: Any, name: str) -> object | None:
+    """Value of a base option (``b_asneeded``), or None when this configure has none."""
+    try:
+        return _option_value(coredata, _option_key_class()(name))
+    except KeyError:
+        return None
+    except Exception as e:
+        raise MesonDrift(f"read the option {name!r}", e) from None
+
+
 def pkg_config_path(env: Any, for_machine: Any) -> list[str]:
     """Meson's ``pkg_config_path`` option for a machine (a list of directories)."""
     value = machine_option(env, "pkg_config_path", for_machine)

@@ -235,6 +235,7 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
             self.blas_scratch = scratch
             self.blas_wheel_args = library_args
             library_args = [link_through(a, scratch) for a in library_args]
+        library_args = self._as_probed(library_args, toolchain)
         # the adapter first: its (hidden) definitions win over same-named library symbols
         self.link_args = [*adapter_args, *library_args]
         self.version = info.version or found.candidate.version or "unknown"
@@ -242,6 +243,21 @@ class BlasDependency(ExternalDependency):  # type: ignore[misc]
         self.blas_fingerprint = Fingerprint.now(tuple(dict.fromkeys(f for f in files if f)))
         blas_resolved(self.env, self.for_machine, info)
         RESOLVED_HERE.add(id(self))
+
+    def _as_probed(self, library_args: list[str], toolchain: Toolchain | None) -> list[str]:
+        """The libraries linked as the probe linked them: every one a direct dependency of the program.
+
+        With ``b_asneeded`` (Meson's default) the linker drops a library the program calls nothing of
+        (MKL's ``libtbb``, needed by ``libmkl_tbb_thread``), and the library that needs it then finds it
+        only on its own run path -- which the wheels' and most vendor libraries do not have: the probe
+        ran, the program would not start. Linked as needed, it is found on the program's run path.
+        """
+        libraries = [a for a in library_args if a.startswith("-l") or ".so" in os.path.basename(a)]
+        if toolchain is None or not toolchain.gnu_ld or len(libraries) < 2:
+            return library_args
+        if compat.base_option(self.env.coredata, "b_asneeded") is not True:
+            return library_args
+        return ["-Wl,--no-as-needed", *library_args, "-Wl,--as-needed"]
 
     def blas_still_valid(self) -> bool:
         """Whether this dependency, kept in the build directory by Meson's dependency cache, still is what a
