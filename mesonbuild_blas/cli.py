@@ -202,7 +202,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
             spent = progress.elapsed() - bench_started
             left = spent / done * (total - done) if done else 0.0
             progress.step(f"bench: {i}/{len(targets)} {target.label} n={row.n}, {row.threads} thread(s):"
-                          f" {row.gflops:.1f} GFLOP/s; {format_duration(progress.elapsed())} elapsed,"
+                          f" {f'{row.gflops:.1f} GFLOP/s' if row.check == 'ok' else 'WRONG result'};"
+                          f" {format_duration(progress.elapsed())} elapsed,"
                           f" ~{format_duration(left)} left")
 
         progress.update(f"bench: {i}/{len(targets)} {target.label}: building")

@@ -57,7 +57,10 @@ def _suggestion(advice: VendorAdvice, rows: Sequence[BenchRow], isa: str) -> tup
 
 
 def _slow_message(rows: Sequence[BenchRow], all_rows: Sequence[BenchRow], peak: PeakEstimate) -> str:
-    """One message when a target is slow on this CPU; "" otherwise."""
+    """One message when a target is slow on this CPU; "" otherwise (rows with a wrong result are no speed)."""
+    rows = [r for r in rows if r.check == "ok"]
+    if not rows:
+        return ""
     first = rows[0]
     advice = _advice(first.vendor) or VendorAdvice(display=first.vendor)
     kernel = next((r.kernel for r in rows if r.kernel), "")

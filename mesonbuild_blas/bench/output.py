@@ -47,9 +47,10 @@ def format_bench_table(rows: Sequence[BenchRow], peak: PeakEstimate | None, widt
         if note not in libs:
             libs.append(note)
         threading = f"{row.threading} ({row.variant})" if row.variant else row.threading
+        ok = row.check == "ok"  # a wrong result is no speed: its time is not shown as one
         body.append([row.vendor, row.interface, row.version or "-", threading, row.kernel or "-", str(row.threads),
-                     str(row.n), f"{row.gflops:.1f}", f"{row.peak_fraction:.0%}", f"{row.seconds * 1e3:.2f}",
-                     row.check, f"[{libs.index(note) + 1}]"])
+                     str(row.n), f"{row.gflops:.1f}" if ok else "-", f"{row.peak_fraction:.0%}" if ok else "-",
+                     f"{row.seconds * 1e3:.2f}", row.check, f"[{libs.index(note) + 1}]"])
     lines += format_columns(BENCH_COLUMNS, body, fit)
     lines += [shorten_middle(f"[{i}] {lib}", fit) if fit else f"[{i}] {lib}" for i, lib in enumerate(libs, 1)]
     return "\n".join(lines)
@@ -66,7 +67,8 @@ def plot(rows: Sequence[BenchRow], path: Path | str, peak: Iterable[PeakEstimate
     fig, ax = plt.subplots(figsize=(8, 5))
     series: dict[tuple[str, str, int], list[BenchRow]] = {}
     for row in rows:
-        series.setdefault((row.vendor, row.interface, row.threads), []).append(row)
+        if row.check == "ok":  # a wrong result is no speed
+            series.setdefault((row.vendor, row.interface, row.threads), []).append(row)
     # one colour per library, one line style per thread count
     libraries = sorted({(v, i) for v, i, _ in series})
     thread_counts = sorted({t for _, _, t in series})
