@@ -83,8 +83,17 @@ class Lookups(Protocol):
 
 #: verifies one candidate (the probes): its facts, or why it is rejected
 Verify = Callable[[vendors.Vendor, Request, Candidate], "BlasInfo | Rejection"]
-#: measures dgemm of an accepted candidate: the result with ``dgemm_gflops`` set (or unchanged)
-Time = Callable[[Candidate, BlasInfo], BlasInfo]
+@record
+class Timing:
+    """dgemm of an accepted candidate, measured: ``info`` with ``dgemm_gflops`` (the best) set, and the
+    GFLOP/s of every timed call (empty when it could not be timed)."""
+
+    info: BlasInfo
+    samples: tuple[float, ...] = ()
+
+
+#: measures dgemm of an accepted candidate
+Time = Callable[[Candidate, BlasInfo], Timing]
 
 
 @record
@@ -92,6 +101,7 @@ class Found:
     vendor: vendors.Vendor
     candidate: Candidate
     info: BlasInfo
+    samples: tuple[float, ...] = ()  #: GFLOP/s of each timed dgemm call (``fastest``, ``bench``)
 
 
 @record
@@ -204,12 +214,40 @@ def search(request: Request, lookups: Lookups, verify: Verify, *,
         timed = [_timed(request, f, time) for f in accepted]
         # a generic request is written for the plain names: a prefixed library only when nothing else is
         pool = [f for f in timed if not (builtin and f.vendor.prefixed)] or timed
-        best = max(pool, key=lambda f: f.info.dgemm_gflops or 0.0)
-        log("fastest: " + ", ".join(
-            f"{f.info.vendor} {f'{f.info.dgemm_gflops:.1f}' if f.info.dgemm_gflops is not None else '?'} GFLOP/s"
-            for f in timed) + f" -> {best.vendor.name}")
-        return best
+        return fastest(pool, log)
     return NotFound(request, tuple(tried))
+
+
+def _speed(found: Found) -> str:
+    if not found.samples:
+        return f"{found.vendor.name} ? GFLOP/s"
+    low, high = min(found.samples), max(found.samples)
+    spread = f" ({low:.1f}-{high:.1f} in {len(found.samples)} calls)" if len(found.samples) > 1 else ""
+    return f"{found.vendor.name} {high:.1f} GFLOP/s{spread}"
+
+
+def fastest(candidates: list[Found], log: Callable[[str], None] = _noop) -> Found:
+    """The fastest of ``candidates`` (in the order's order) -- only on a real difference.
+
+    A library wins over one earlier in the order only when every timed call of it was faster than every
+    call of the earlier one; when their timings overlap, the difference is within this machine's noise
+    and the order decides. When nothing could be timed, the order's first is kept, and the log says so.
+    """
+    summary = ", ".join(_speed(f) for f in candidates)
+    measured = [f for f in candidates if f.samples]
+    if not measured:
+        log(f"fastest: {summary}: nothing could be timed; keeping the order's first, {candidates[0].vendor.name}")
+        return candidates[0]
+    best = max(measured, key=lambda f: max(f.samples))
+    for earlier in measured:
+        if earlier is best:
+            break
+        if max(earlier.samples) >= min(best.samples):
+            log(f"fastest: {summary}: {best.vendor.name} is not faster than {earlier.vendor.name} beyond the noise "
+                f"(their timings overlap); keeping the order: {earlier.vendor.name}")
+            return earlier
+    log(f"fastest: {summary} -> {best.vendor.name}")
+    return best
 
 
 def needs_plain_names(request: Request, found: Found) -> bool:
@@ -246,7 +284,8 @@ def _try(vendor: vendors.Vendor, request: Request, cand: Candidate, lookups: Loo
 def _timed(request: Request, found: Found, time: Time | None) -> Found:
     if time is None or not request.bench or found.info.verified_by != "run":
         return found
-    return replace(found, info=time(found.candidate, found.info))
+    timing = time(found.candidate, found.info)
+    return replace(found, info=timing.info, samples=timing.samples)
 
 
 def hint(request: Request, lookups: Lookups) -> str:
@@ -272,5 +311,5 @@ def hint(request: Request, lookups: Lookups) -> str:
     return "; or ".join(parts)
 
 
-__all__ = ["Candidate", "Found", "Host", "Lookups", "NotFound", "Note", "VersionRequirement", "hint",
-           "needs_plain_names", "search"]
+__all__ = ["Candidate", "Found", "Host", "Lookups", "NotFound", "Note", "Timing", "VersionRequirement", "fastest",
+           "hint", "needs_plain_names", "search"]

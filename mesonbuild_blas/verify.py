@@ -21,11 +21,12 @@ from .probes.interpret import Rejection, interpret, interpret_linked, probe_inpu
 from .records import replace
 from .request import Request
 from .result import BlasInfo
-from .search import Candidate
+from .search import Candidate, Timing
 
 #: configure-time dgemm timing (modules: ['bench'], -Dblas=fastest): size, best of
 BENCH_N = 512
-BENCH_REPEAT = 3
+#: timed calls per library: their spread is the noise a "fastest" difference must exceed
+BENCH_REPEAT = 5
 
 NO_COMPILER = "cannot verify without a C compiler (the probes are C programs: install one, e.g. gcc)"
 
@@ -121,8 +122,9 @@ def verify(vendor: vendors.Vendor, request: Request, cand: Candidate, toolchain:
 
 
 def time_dgemm(cand: Candidate, info: BlasInfo, toolchain: Toolchain | None,
-               warn: Callable[[str], None], log: Callable[[str], None]) -> BlasInfo:
-    """``info`` with ``dgemm_gflops`` measured (1 thread, n = BENCH_N), or unchanged when it cannot be."""
+               warn: Callable[[str], None], log: Callable[[str], None]) -> Timing:
+    """``info`` with ``dgemm_gflops`` measured (1 thread, n = BENCH_N, best of BENCH_REPEAT calls) and the
+    GFLOP/s of every call, or ``info`` unchanged and no samples when it cannot be timed (said in the log)."""
     from .bench import BenchError, estimate_peak, run_bench, target_from_info
 
     target = target_from_info(info, cand.compile_args, cand.link_args,
@@ -133,12 +135,15 @@ def time_dgemm(cand: Candidate, info: BlasInfo, toolchain: Toolchain | None,
                          toolchain=toolchain)
     except (BenchError, OSError) as e:
         warn(f"timing dgemm of {info.vendor} failed: {e}")
-        return info
+        return Timing(info)
     best = max((r for r in rows if r.check == "ok"), key=lambda r: r.gflops, default=None)
     if best is None:
-        return info
+        log(f"{info.vendor} ({info.interface}): dgemm could not be timed (no call gave the right result)")
+        return Timing(info)
     if os.path.realpath(best.library) != info.library:
         warn(f"the dgemm timing of {info.vendor} ran {best.library}, not {info.library}; not using it")
-        return info
+        return Timing(info)
+    flops = 2.0 * BENCH_N ** 3
+    samples = tuple(flops / s / 1e9 for s in best.all_seconds if s > 0) or (best.gflops,)
     log(f"{info.vendor} ({info.interface}) dgemm n={BENCH_N}, 1 thread: {best.gflops:.1f} GFLOP/s")
-    return replace(info, dgemm_gflops=round(best.gflops, 1))
+    return Timing(replace(info, dgemm_gflops=round(best.gflops, 1)), samples)

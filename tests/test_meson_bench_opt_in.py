@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -27,16 +28,20 @@ message('FAST', fast.get_variable('vendor'), fast.get_variable('dgemm_gflops'))
     (timed,) = result.messages("TIMED")
     assert float(timed[0]) > 0
     # The choice is the library with the best measured time, whichever it is on this CPU (an
-    # OpenBLAS that does not know the CPU model runs generic kernels, and BLIS can win).
+    # OpenBLAS that does not know the CPU model runs generic kernels, and BLIS can win) -- or, when
+    # the best one's calls overlap an earlier library's, that earlier one (the difference is noise).
     (fast,) = result.messages("FAST")
     line = next(ln for ln in result.stdout.splitlines() if ln.startswith("mesonbuild-blas: fastest: "))
-    timings = {}
-    for entry in line.split(": ", 2)[2].split(" -> ")[0].split(", "):
-        vendor, gflops, _unit = entry.split(" ")
-        timings[vendor] = float(gflops)
+    timings = {m.group(1): (float(m.group(3) or m.group(2)), float(m.group(2)))
+               for m in re.finditer(r"([\w-]+) ([\d.]+) GFLOP/s(?: \(([\d.]+)-[\d.]+ in \d+ calls\))?", line)}
     assert list(timings) == ["netlib", "blis", "openblas"], line
-    assert line.endswith(f"-> {fast[0]}")
-    assert timings[fast[0]] == max(timings.values()) == float(fast[1])
+    best = max(timings, key=lambda v: timings[v][1])
+    if line.endswith(f"-> {fast[0]}"):
+        assert fast[0] == best, line
+    else:
+        assert line.endswith(f"keeping the order: {fast[0]}"), line
+        assert timings[fast[0]][1] >= timings[best][0], line  # its best call reached the winner's slowest
+    assert timings[fast[0]][1] == float(fast[1])
     # The reference BLAS is several times slower than either optimised library: the timing must
     # have run the reference library itself, not what Debian's libblas.so.3 alternative points at.
-    assert max(timings.values()) > 3 * timings["netlib"]
+    assert timings[best][1] > 3 * timings["netlib"][1]

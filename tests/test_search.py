@@ -21,7 +21,9 @@ from mesonbuild_blas.search import (
     Host,
     Note,
     NotFound,
+    Timing,
     VersionRequirement,
+    fastest,
     hint,
     needs_plain_names,
     search,
@@ -230,12 +232,12 @@ def test_fastest_times_the_first_accepted_candidate_of_each_vendor() -> None:
                            ("system", "openblas", "lp64"): [cand("ob")]})
     verify = FakeVerify({"ref": info("netlib"), "blis": info("blis"), "blis2": info("blis"),
                          "ob": info("openblas", verified_by="link")})
-    speeds = {"ref": 2.5, "blis": 30.0, "blis2": 99.0, "ob": 500.0}
+    speeds = {"ref": (2.4, 2.5), "blis": (29.0, 30.0), "blis2": (99.0,), "ob": (500.0,)}
     timed: list[str] = []
 
-    def time(c: Candidate, i: BlasInfo) -> BlasInfo:
+    def time(c: Candidate, i: BlasInfo) -> Timing:
         timed.append(c.label)
-        return records.replace(i, dgemm_gflops=speeds[c.label])
+        return Timing(records.replace(i, dgemm_gflops=max(speeds[c.label])), speeds[c.label])
 
     logged: list[str] = []
     found = search(req(blas_order=("fastest", "netlib", "blis", "openblas")), lookups, verify, time=time,
@@ -244,15 +246,42 @@ def test_fastest_times_the_first_accepted_candidate_of_each_vendor() -> None:
     # a link-only result is never timed (it would time another library): it cannot win
     assert (found.vendor.name, found.info.dgemm_gflops) == ("blis", 30.0)
     assert timed == ["ref", "blis"]
-    assert "fastest: netlib 2.5 GFLOP/s, blis 30.0 GFLOP/s, openblas ? GFLOP/s -> blis" in logged
+    assert ("fastest: netlib 2.5 GFLOP/s (2.4-2.5 in 2 calls), blis 30.0 GFLOP/s (29.0-30.0 in 2 calls), "
+            "openblas ? GFLOP/s -> blis") in logged
+
+
+def _found(vendor: str, *samples: float) -> Found:
+    return Found(vendors.BY_NAME[vendor], cand(vendor), info(vendor), samples)
+
+
+def test_fastest_decides_only_on_a_difference_beyond_the_noise() -> None:
+    """A library later in the order wins only when all its calls beat all of an earlier one's (a quick look
+    once picked BLIS 23.1 over scipy-openblas 20.8 GFLOP/s from one noisy timing each)."""
+    logged: list[str] = []
+    # overlapping timings: the order decides, and the log says why
+    chosen = fastest([_found("openblas", 19.0, 20.8, 21.5), _found("blis", 20.1, 23.1, 22.0)], logged.append)
+    assert chosen.vendor.name == "openblas"
+    assert "blis is not faster than openblas beyond the noise (their timings overlap); keeping the order: " \
+           "openblas" in logged[-1]
+    # a real difference: every call faster
+    chosen = fastest([_found("openblas", 19.0, 20.8), _found("blis", 25.0, 26.1)], logged.append)
+    assert chosen.vendor.name == "blis" and logged[-1].endswith("-> blis")
+    # an earlier library within the noise of the best is kept even when a middle one is slower
+    chosen = fastest([_found("netlib", 2.0), _found("atlas", 29.0, 31.0), _found("blis", 30.0, 32.0)])
+    assert chosen.vendor.name == "atlas"
+    # nothing could be timed (no peak model, Accelerate's $ names ...): the order's first, said so
+    chosen = fastest([_found("accelerate"), _found("openblas")], logged.append)
+    assert chosen.vendor.name == "accelerate"
+    assert logged[-1] == ("fastest: accelerate ? GFLOP/s, openblas ? GFLOP/s: nothing could be timed; keeping "
+                          "the order's first, accelerate")
 
 
 def test_bench_module_times_only_when_asked() -> None:
     lookups = FakeLookups({("system", "netlib", "lp64"): [cand("ref")]})
     verify = FakeVerify({"ref": info("netlib")})
 
-    def time(c: Candidate, i: BlasInfo) -> BlasInfo:
-        return records.replace(i, dgemm_gflops=1.5)
+    def time(c: Candidate, i: BlasInfo) -> Timing:
+        return Timing(records.replace(i, dgemm_gflops=1.5), (1.5,))
 
     found = search(req("netlib"), lookups, verify, time=time)
     assert isinstance(found, Found) and found.info.dgemm_gflops is None
