@@ -6,6 +6,7 @@ and `mkl` extras in the Python running the tests.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -184,6 +185,30 @@ int main(void) { double x[1] = {1}, y[1] = {1}, a = 2; blas_int n = 1;
     assert meson_blas("compile", "-C", str(build)).returncode == 0
     assert run([str(build / "axpy")]).returncode == 0
     assert "openblas" not in run(["ldd", str(build / "axpy")]).stdout  # really static
+
+
+def test_static_library_names_the_archive_that_defines_dgemm(tmp_path: Path) -> None:
+    """-llapacke -llapack -lblas as archives: ``library`` is the archive the linker took dgemm_ from (its
+    trace), not the first archive of the line (liblapacke.a)."""
+    src = write_project(tmp_path / "src", """project('static', 'c')
+d = dependency('netlib', static: true, modules: ['lapacke'])
+message('S', d.get_variable('library'))
+""")
+    result = meson_blas("setup", str(src / "build"), str(src))
+    assert result.returncode == 0, result.output
+    ((library,),) = result.messages("S")
+    assert library.endswith(".a") and "lapacke" not in os.path.basename(library), library
+    assert library in {os.path.realpath(f"{A}/liblapack.a"), os.path.realpath(f"{A}/libblas.a")}, library
+    assert f"statically linked: dgemm_ from {library} (the linker's trace)" in result.stdout, result.stdout
+
+
+def test_archive_definitions_from_the_linkers_trace() -> None:
+    from mesonbuild_blas.probes import archive_definitions
+
+    trace = ("/usr/bin/ld: /opt/x/liblapack.a(dgemm.o): definition of dgemm_\n"
+             "/usr/bin/ld: /tmp/probe.o: reference to dgemm_\n"
+             "/opt/y/libblas.so: definition of daxpy_\n")
+    assert archive_definitions(trace) == [("dgemm_", "/opt/x/liblapack.a")]
 
 
 def test_blas_symbol_suffix_option_still_chooses_mkl_names(tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ from .commands import object_flags as _object_flags
 PROBE_SOURCE = Path(__file__).with_name("blas_probe.c")
 #: the operating-system layer blas_probe.c includes (POSIX / Win32)
 PLATFORM_HEADER = Path(__file__).with_name("probe_platform.h")
-CACHE_FORMAT = 4  #: bump when how a probe is built or what it reports changes
+CACHE_FORMAT = 5  #: bump when how a probe is built or what it reports changes
 #: the "library file" of symbols linked statically into the probe program
 STATIC = "(static)"
 #: seconds each risky probe question (one call into the library) may take; loading
@@ -90,6 +90,8 @@ class ProbeData:
     loaded: list[str] = field(default_factory=list)
     #: what the library printed on stderr when a question got no answer (its own error message)
     stderr: str = ""
+    #: symbol → the static archive the linker took its definition from (``A`` lines; static links only)
+    archives: dict[str, str] = field(default_factory=dict)
     complete: bool = False
     cached: bool = False
 
@@ -146,6 +148,8 @@ def parse_output(text: str, token: str | None = None) -> ProbeData:
                 data.loaded.append(file)
         elif parts[0] == "W" and len(parts) >= 2:
             data.stderr = " ".join(parts[1:])
+        elif parts[0] == "A" and len(parts) >= 3:
+            data.archives[parts[1]] = " ".join(parts[2:])
         elif parts[0] == "E":
             data.complete = True
     return data
@@ -153,8 +157,9 @@ def parse_output(text: str, token: str | None = None) -> ProbeData:
 
 def _library_stats(data: ProbeData) -> dict[str, list[int]]:
     stats: dict[str, list[int]] = {}
-    for _symbol, found, file in data.symbols.values():
-        if found and file and file != STATIC and file not in stats:
+    files = [file for _symbol, found, file in data.symbols.values() if found] + list(data.archives.values())
+    for file in files:
+        if file and file != STATIC and file not in stats:
             try:
                 st = os.stat(file)
             except OSError:
@@ -430,6 +435,9 @@ def run_probe(
             # spelling the probe looks up, and export them so dlsym() finds them in the program
             symbols = sorted({line.split()[2] for line in stdin.splitlines() if len(line.split()) == 3})
             extra += [f"-Wl,-u,{sym}" for sym in symbols]
+            # and ask the linker which archive defines dgemm's spellings (the first .a of the line
+            # need not: -llapacke -llapack -lblas)
+            extra += [f"-Wl,--trace-symbol={sym}" for sym in traced_symbols(stdin)]
         extra += link_args
         extra += [f"-Wl,-rpath,{d}" for d in build_rpath_dirs(link_args, toolchain.system_lib_dirs)]
         if toolchain.argument_syntax == "msvc":
@@ -468,6 +476,7 @@ def run_probe(
         if windows:
             output = host_paths(output, toolchain.run_wrapper)
         output = output.replace(f" {exe}\n", f" {STATIC}\n")
+        output += "".join(f"A {sym} {archive}\n" for sym, archive in archive_definitions(build.stdout + build.stderr))
         message = _first_error(stderr)
         if message and (" noanswer:" in output or " crash:" in output):  # the library saying why
             output += f"W {message[:300]}\n"
@@ -556,6 +565,26 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
 
 #: Meson's host_machine.system() values of Windows hosts
 WINDOWS_SYSTEMS = ("windows", "cygwin")
+
+
+def traced_symbols(stdin: str) -> list[str]:
+    """The spellings of dgemm the probe input asks for: whose archive defines them is asked of the linker."""
+    return sorted({parts[2] for line in stdin.splitlines() if len(parts := line.split()) == 3 and parts[1] == "dgemm"})
+
+
+def archive_definitions(linker_output: str) -> list[tuple[str, str]]:
+    """(symbol, archive) from GNU ld's ``--trace-symbol`` lines (``/d/liblapack.a(dgemm.o): definition of
+    dgemm_``): which static archive the link took each traced definition from."""
+    out = []
+    for line in linker_output.splitlines():
+        head, sep, symbol = line.rpartition(": definition of ")
+        if not sep or "(" not in head or not head.endswith(")"):
+            continue
+        archive = head[:head.rindex("(")]
+        archive = archive.rsplit(": ", 1)[-1]  # "/usr/bin/ld: " before it
+        if archive.endswith(".a"):
+            out.append((symbol.strip(), os.path.realpath(archive)))
+    return out
 
 
 def probe_symbols(stdin: str) -> list[str]:

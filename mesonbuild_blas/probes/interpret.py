@@ -338,9 +338,15 @@ def interpret(
 
     ilaver = data.result(sid, "ilaver") or ""
     library = data.file_of(sid, "dgemm")
-    if library == STATIC:  # linked into the program: name the archive that provided it
-        library = next((f for f in linked if f.endswith(".a")), "")
-        found_notes.append("statically linked")
+    if library == STATIC:  # linked into the program: name the archive the linker took dgemm from
+        symbol = data.symbols.get((sid, "dgemm"), ("", False, ""))[0]
+        library = data.archives.get(symbol, "")
+        if library:
+            found_notes.append(f"statically linked: {symbol} from {library} (the linker's trace)")
+        else:
+            library = next((f for f in linked if f.endswith(".a")), "")
+            found_notes.append(f"statically linked; which archive defines {symbol or 'dgemm'} could not be "
+                               f"traced: library names the first archive of the link line")
     elif library:
         library = os.path.realpath(library)
         if linked and library not in linked:
