@@ -173,3 +173,18 @@ def test_two_files_of_one_vendor_clash() -> None:
     message = symbol_clash(pthread, openmp)
     assert message is not None and pthread.library in message and openmp.library in message
     assert symbol_clash(pthread, pthread) is None  # the same file asked for twice
+
+
+# ---- the probe links as the project's programs do ----------------------------------------------------------------
+@pytest.mark.meson
+def test_the_probe_links_with_the_projects_link_flags(tmp_path: Path) -> None:
+    """c_link_args (and LDFLAGS, which Meson folds into them) reach the probe: -static makes a shared
+    library unlinkable for the project's programs, so the probe rejects it and names the linker's reason."""
+    src = write_project(tmp_path, "project('lf', 'c')\nd = dependency('openblas', required: false)\n"
+                                  "message('F', d.found())\n")
+    result = meson_blas("setup", str(src / "build"), str(src), "-Dc_link_args=-static")
+    assert result.returncode == 0, result.output
+    assert result.messages("F") == [["false"]], result.stdout
+    assert "attempted static link of dynamic object" in result.stdout, result.stdout
+    plain = meson_blas("setup", str(src / "plain"), str(src))
+    assert plain.messages("F") == [["true"]], plain.stdout

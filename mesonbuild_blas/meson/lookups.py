@@ -478,4 +478,10 @@ class MesonLookups:
             source_flags=("-x", "c") if compiler.language == "cpp" and syntax == "gcc" else (),
             host_system=machine.system,
             argument_syntax=syntax,
+            link_flags=self._link_flags(compiler.language),
         )
+
+    def _link_flags(self, language: str) -> tuple[str, ...]:
+        """The project's ``<lang>_link_args`` (Meson folds ``LDFLAGS`` into them)."""
+        value = compat.machine_option(self.env, f"{language}_link_args", self.for_machine)
+        return tuple(str(a) for a in value) if isinstance(value, list) else ()

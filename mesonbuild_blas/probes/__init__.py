@@ -76,6 +76,9 @@ class Toolchain:
     #: the driver's argument syntax (Meson's ``compiler.get_argument_syntax()``): "gcc" (gcc, clang,
     #: MinGW) or "msvc" (cl, clang-cl: written, untested; see docs/vendors.md, "Platforms")
     argument_syntax: ArgumentSyntax = "gcc"
+    #: the project's own link flags (Meson's ``c_link_args``, which holds ``LDFLAGS``): the probe links
+    #: as the project's programs do
+    link_flags: tuple[str, ...] = ()
 
 
 @record(frozen=False)
@@ -218,7 +221,8 @@ def cache_key(toolchain: Toolchain, compile_args: list[str], link_args: list[str
     h = hashlib.sha256()
     loader_env = [os.environ.get(var, "") for var in LOADER_ENV]
     payload = [CACHE_FORMAT, list(toolchain.cc), toolchain.identity, toolchain.run_wrapper,
-               toolchain.system_lib_dirs, compile_args, link_args, stdin, probe_sources_text(), loader_env]
+               toolchain.system_lib_dirs, compile_args, link_args, stdin, probe_sources_text(), loader_env,
+               toolchain.link_flags]
     h.update(json.dumps(payload).encode())
     return h.hexdigest()[:32]
 
@@ -427,7 +431,8 @@ def run_probe(
         exe = os.path.join(tmp, "blas_probe.exe" if windows else "blas_probe")
         # --export-dynamic (ELF): the probe's own xerbla_/LAPACKE_xerbla win over the library's.
         # A PE program cannot interpose on a DLL's internal calls: see "xerbla" in blas_probe.c.
-        extra = ["-Wl,--no-as-needed", "-Wl,--export-dynamic"] if toolchain.gnu_ld else []
+        extra = list(toolchain.link_flags)
+        extra += ["-Wl,--no-as-needed", "-Wl,--export-dynamic"] if toolchain.gnu_ld else []
         if windows:  # the PE linker drops DLL imports nothing references: reference every spelling
             extra += pe_force_symbols(stdin)
         if toolchain.gnu_ld and any(a.endswith(".a") for a in link_args):
@@ -726,7 +731,12 @@ def _tool_error(proc: subprocess.CompletedProcess[str]) -> str:
 
 def _first_error(text: str) -> str:
     for line in text.splitlines():
+        if line.startswith("collect2:") and "ld returned" in line:
+            continue  # the driver's summary: the linker said why on a line of its own
         if "error" in line.lower() or "undefined reference" in line or "cannot find" in line:
             return line.strip()
+    linker = [ln.strip() for ln in text.splitlines() if "/ld: " in ln or ln.startswith("ld: ")]
+    if linker:
+        return linker[0]
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     return lines[0] if lines else ""
