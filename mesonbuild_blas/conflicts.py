@@ -12,7 +12,7 @@ checks compare what the probes established; nothing here imports Meson.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 from .names import ILP64
 from .records import record
@@ -30,38 +30,42 @@ def _same_library(a: BlasInfo, b: BlasInfo) -> bool:
     return os.path.realpath(a.library) == os.path.realpath(b.library)
 
 
-def suffixed_ilp64_builds() -> str:
-    """The ILP64 builds with names of their own, from the vendor table (for fix hints)."""
-    from . import vendors  # only for a message: these checks run on every reconfigure, the table need not
+def own_name_ilp64_builds(system: str, cpu_family: str, installed: Callable[[str], bool]) -> list[str]:
+    """The ILP64 builds with names of their own that exist for this platform, installed ones first (for the
+    clash warning's fix): from the vendor table, only where the vendor is available."""
+    from . import vendors  # only for a message: the table loads when there is something to say
 
-    builds = [f"{v.name} ({s} names)" for v in vendors.VENDORS for s in v.suffixes.get(ILP64, ()) if s]
-    return ", ".join(builds)
+    found = []
+    for v in vendors.VENDORS:
+        if not v.own_name_ilp64 or (v.systems and system not in v.systems):
+            continue
+        if v.auto_cpu_families and cpu_family not in v.auto_cpu_families:
+            continue
+        have = installed(v.name)
+        how = "installed" if have else v.install_hint.get(ILP64, "")
+        text = v.own_name_ilp64
+        if how:
+            text = f"{text[:-1]}; {how})" if text.endswith(")") else f"{text} ({how})"
+        found.append((not have, text))
+    return [text for _later, text in sorted(found, key=lambda pair: pair[0])]
 
 
-def symbol_clash(first: BlasInfo, second: BlasInfo) -> str | None:
-    """Why ``first`` and ``second`` cannot share a process, or None when they can."""
+def symbol_clash(first: BlasInfo, second: BlasInfo, where: str = "one process",
+                 alternatives: Sequence[str] = ()) -> str | None:
+    """Why ``first`` and ``second`` cannot share the process ``where`` describes (two lines), or None."""
     shared = sorted(exported_names(first) & exported_names(second))
     if not shared:
         return None
     if _same_library(first, second) and first.interface == second.interface:
         return None  # the same library asked for twice
-    how = "with the wrong integer width" if first.interface != second.interface else "silently"
-    return (f"BLAS symbol clash: {first.vendor} ({first.interface}, {first.library or 'unknown file'}) and "
-            f"{second.vendor} ({second.interface}, {second.library or 'unknown file'}) both export "
-            f"{', '.join(shared)}; in one process the library loaded first serves both, so one of them calls "
-            f"the wrong library ({how}). "
-            f"Fix: for ILP64 use a build with names of its own — {suffixed_ilp64_builds()} "
-            f"(the blas-symbol-suffix option selects such names) — or one library for both dependencies")
-
-
-def clashes(earlier: Iterable[BlasInfo], new: BlasInfo) -> list[str]:
-    """Clash messages between a newly resolved dependency and those resolved before it."""
-    out = []
-    for info in earlier:
-        message = symbol_clash(info, new)
-        if message and message not in out:
-            out.append(message)
-    return out
+    width = first.interface != second.interface
+    fix = "Fix: one library for both"
+    if width and alternatives:
+        fix += f", or for ILP64 a build with names of its own: {', '.join(alternatives)}"
+    return (f"BLAS symbol clash in {where}: {first.vendor} {first.interface} ({first.library or 'unknown file'}) "
+            f"and {second.vendor} {second.interface} ({second.library or 'unknown file'}) both export "
+            f"{', '.join(shared)}; the one loaded first serves both"
+            f"{', with the wrong integer width for the other' if width else ''}.\n{fix}")
 
 
 #: the OpenMP runtime a compiler's own OpenMP support (``-fopenmp``, ``dependency('openmp')``) links

@@ -217,6 +217,9 @@ class Vendor:
     aliases: tuple[str, ...] = ()
     #: how to avoid a second OpenMP runtime in a process when the library brings another one
     openmp_fix: str = ""
+    #: an ILP64 build of this vendor whose names are its own (can share a process with an LP64 BLAS),
+    #: as the clash warning proposes it ("" when the vendor has none); only where the vendor is available
+    own_name_ilp64: str = ""
     #: compiler-matched interface layers preferred over a Fortran adapter
     fortran_layers: tuple[FortranLayer, ...] = ()
     #: C functions (spelled before the library's symbol scheme) installing the library's handler of
@@ -375,6 +378,7 @@ VENDORS: tuple[Vendor, ...] = (
         ),
         prefixes=("scipy_",),
         xerbla_hooks=("openblas_set_xerbla",),
+        own_name_ilp64="scipy-openblas64 (scipy_*64_ names)",
         suffixes={LP64: ("",), ILP64: ("64_",)},
         info=_OPENBLAS_INFO,
         version_from=_OPENBLAS_VERSION,
@@ -402,6 +406,7 @@ VENDORS: tuple[Vendor, ...] = (
         systems_reason="Accelerate is part of macOS (its NEWLAPACK interfaces need macOS >= 13.3)",
         auto_systems=("darwin",),
         cblas_header="Accelerate/Accelerate.h",
+        own_name_ilp64="Accelerate ILP64 ($NEWLAPACK$ILP64 names)",
         aliases=("veclib",),
         bench_advice=VendorAdvice(display="Accelerate"),
         thread_variables=("VECLIB_MAXIMUM_THREADS",),
@@ -428,6 +433,7 @@ VENDORS: tuple[Vendor, ...] = (
         sdl_default={"windows": "auto"},
         env_roots=("MKLROOT",),
         runtime_env=("MKL_THREADING_LAYER", "MKL_INTERFACE_LAYER"),
+        own_name_ilp64="MKL ILP64 (*_64 names)",
         root_lib_dirs=("lib/intel64", "lib"),
         # ILP64: the _64 names first (dgemm_64_, cblas_dgemm_64), as Meson's own MKL dependency and
         # numpy's report them: they can share a process with an LP64 BLAS; the probe proves their width

@@ -276,6 +276,19 @@ def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
     return func_dependency
 
 
+def _wrap_add_target(original: Callable[..., Any]) -> Callable[..., Any]:
+    """After a target is defined: the one-process BLAS check of what it (and its linked targets) load."""
+    def add_target(self: Any, name: str, tobj: Any) -> None:
+        original(self, name, tobj)
+        from mesonbuild import build
+
+        if isinstance(tobj, build.BuildTarget):
+            from .process import target_added
+            target_added(self.environment, tobj, name, isinstance(tobj, build.SharedModule))
+
+    return add_target
+
+
 def _wrap_override(original: Callable[..., Any]) -> Callable[..., Any]:
     def _override_dependency_impl(self: Any, name: str, dep: Any, kwargs: Any, static: Any,
                                   permissive: bool = False) -> None:
@@ -420,4 +433,5 @@ def install() -> None:
     compat.wrap(coredata.DependencyCache, "get", _wrap_cache_get)
     compat.wrap(mesonmain.MesonMain, "_override_dependency_impl", _wrap_override)
     compat.wrap(interpreter.Interpreter, "add_languages_for", _wrap_add_languages)
+    compat.wrap(interpreter.Interpreter, "add_target", _wrap_add_target)
     _installed = True

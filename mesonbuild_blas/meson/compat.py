@@ -145,6 +145,13 @@ def base_option(coredata: Any, name: str) -> object | None:
         raise MesonDrift(f"read the option {name!r}", e) from None
 
 
+def host_machine() -> Any:
+    """Meson's ``MachineChoice.HOST``."""
+    from mesonbuild.mesonlib import MachineChoice
+
+    return MachineChoice.HOST
+
+
 def pkg_config_path(env: Any, for_machine: Any) -> list[str]:
     """Meson's ``pkg_config_path`` option for a machine (a list of directories)."""
     value = machine_option(env, "pkg_config_path", for_machine)

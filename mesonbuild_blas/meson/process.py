@@ -1,9 +1,13 @@
 """One process, one BLAS, one OpenMP: checks across the dependencies of one configure.
 
-Remembers, per build directory, the BLAS dependencies found and the OpenMP
+BLAS symbol clashes are checked where one process can load both libraries: the
+BLAS dependencies of one target (with those of the libraries it links), and those
+of the project's shared modules (Python extension modules load into one
+interpreter) -- never between separate executables. Each pair is said once.
+OpenMP: remembers, per build directory, the BLAS dependencies found and the
 runtime of the project's own ``dependency('openmp')`` (or ``-fopenmp`` in its
-compiler arguments), and warns when a new one would interpose or mix runtimes
-with what is already there (``conflicts.py`` says why and how to fix it).
+compiler arguments), and warns when they would mix runtimes (``conflicts.py``
+says why and how to fix it).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import os
 import subprocess
 from typing import Any
 
-from ..conflicts import COMPILER_OPENMP, RUNTIME_LIBRARIES, ProjectOpenmp, clashes, openmp_mix, uses_openmp
+from ..conflicts import COMPILER_OPENMP, RUNTIME_LIBRARIES, ProjectOpenmp, openmp_mix, uses_openmp
 from ..result import BlasInfo
 from . import compat
 
@@ -20,22 +24,91 @@ from . import compat
 _RESOLVED: dict[str, list[BlasInfo]] = {}
 #: the OpenMP runtime of the project's own dependency('openmp'), per build directory
 _PROJECT_OPENMP: dict[str, ProjectOpenmp] = {}
+#: the BLAS of the project's shared modules, per build directory: (module name, its BLAS)
+_MODULES: dict[str, list[tuple[str, BlasInfo]]] = {}
+#: library pairs already said to clash, per build directory
+_CLASHES_SAID: dict[str, set[frozenset[tuple[str, str]]]] = {}
 
 
 def blas_resolved(env: Any, for_machine: Any, info: BlasInfo) -> None:
-    """A BLAS dependency was found: warn about clashes with earlier ones and about OpenMP mixing."""
-    resolved = _RESOLVED.setdefault(env.get_build_dir(), [])
-    messages = clashes(resolved, info)
-    resolved.append(info)
+    """A BLAS dependency was found: warn about OpenMP mixing with the project's own OpenMP."""
+    _RESOLVED.setdefault(env.get_build_dir(), []).append(info)
     project = _PROJECT_OPENMP.get(env.get_build_dir()) or openmp_from_flags(env, for_machine)
     mix = openmp_mix(info, project) if project is not None else None
-    if mix:
-        messages.append(mix)
-    if messages:  # (every reconfigure runs these checks: the log module loads when there is something to say)
+    if mix:  # (every reconfigure runs these checks: the log module loads when there is something to say)
         from .messages import warn
 
-        for message in messages:
+        warn(mix)
+
+
+def _target_blas(target: Any) -> list[BlasInfo]:
+    """The BLAS a target's process loads: its own BLAS dependencies and those of the targets it links."""
+    infos: list[BlasInfo] = []
+    stack, seen = [target], set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        for dep in getattr(current, "external_deps", ()):
+            info = getattr(dep, "blas_info", None)
+            if isinstance(info, BlasInfo) and info not in infos:
+                infos.append(info)
+        stack.extend(getattr(current, "link_targets", ()))
+    return infos
+
+
+def target_added(env: Any, target: Any, name: str, module: bool) -> None:
+    """A target was defined: warn when one process would load two BLAS libraries exporting the same names."""
+    infos = _target_blas(target)
+    if not infos:
+        return
+    pairs = [(a, b, f"target {name}") for i, a in enumerate(infos) for b in infos[i + 1:]]
+    if module:  # the project's modules load into one interpreter (Python extension modules)
+        modules = _MODULES.setdefault(env.get_build_dir(), [])
+        pairs += [(other, info, f"modules {other_name} and {name} (one Python process)")
+                  for other_name, other in modules for info in infos]
+        modules += [(name, info) for info in infos]
+    said = _CLASHES_SAID.setdefault(env.get_build_dir(), set())
+    for first, second, where in pairs:
+        key = frozenset({(first.library, first.interface), (second.library, second.interface)})
+        if key in said:
+            continue
+        message = _clash(env, target, first, second, where)
+        if message:
+            said.add(key)
+            from .messages import warn
+
             warn(message)
+
+
+def _clash(env: Any, target: Any, first: BlasInfo, second: BlasInfo, where: str) -> str | None:
+    from ..conflicts import own_name_ilp64_builds, symbol_clash
+
+    if symbol_clash(first, second, where) is None:
+        return None
+    machine = env.machines[getattr(target, "for_machine", None) or compat.host_machine()]
+    alternatives = own_name_ilp64_builds(machine.system, machine.cpu_family, _installed(machine.system))
+    return symbol_clash(first, second, where, alternatives)
+
+
+def _installed(system: str) -> Any:
+    """Whether a vendor's ILP64 build is installed in the Python running Meson (its wheels, its .pc files)."""
+    import sys
+
+    from .. import vendors, wheels
+
+    def installed(name: str) -> bool:
+        vendor = vendors.BY_NAME[name]
+        if wheels.installed_wheels(vendor, "ilp64", system):
+            return True
+        where = vendor.prefix_pkgconfig.get(system)
+        if not where:
+            return False
+        return any(os.path.exists(os.path.join(sys.prefix, where, f"{names[0]}.pc"))
+                   for names, _variant in vendor.pkgconfig_entries("ilp64"))
+
+    return installed
 
 
 def _runtime_file(compiler: Any, runtime: str) -> str:
