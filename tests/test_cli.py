@@ -188,6 +188,12 @@ def test_undeclared_option_and_plain_meson_symptoms(tmp_path: Path) -> None:
     undeclared = meson_blas("setup", str(src / "b1"), str(src), "-Dblas=openblas")
     # Meson 1.12: 'Unknown option: "blas".'; 1.3: 'Unknown options: "blas"'
     assert undeclared.returncode != 0 and re.search(r'ERROR: Unknown options?: "blas"', undeclared.output)
+    # ... with the fix: the block `mesonbuild-blas options` prints; other unknown options stay Meson's own
+    assert ('hint: "blas" is a BLAS option that mesonbuild-blas reads when the project declares it: add the '
+            'block `mesonbuild-blas options` prints to meson.options') in undeclared.output, undeclared.output
+    other = meson_blas("setup", str(src / "b3"), str(src), "-Dfoo=1")
+    assert other.returncode != 0 and re.search(r'ERROR: Unknown options?: "foo"', other.output)
+    assert "mesonbuild-blas options" not in other.output, other.output
     plain = plain_meson("setup", "--wipe", str(src / "b2"), str(src))
     assert plain.returncode != 0
     # Meson 1.12: 'dependency got unknown ...'; 1.3: 'Got unknown ...'
@@ -212,3 +218,18 @@ def test_demo_runs_the_packaged_project() -> None:
         assert re.search(rf"^  \S+ {interface}: \S+\(3x3\) trace\(C\) = 32, {size}-byte integers: OK$",
                          result.stdout, re.M), result.stdout
     assert result.stdout.rstrip().endswith("demo: all OK")
+
+
+@pytest.mark.parametrize(("message", "hint"), [
+    ('Unknown option: "blas".', '"blas" is a BLAS option'),  # Meson 1.10 - 1.12
+    ('Unknown options: "blas, mkl-threading"', '"blas", "mkl-threading" are BLAS options'),  # Meson 1.3
+    ('Unknown options: "sub:blas-order"', '"blas-order" is a BLAS option'),  # a subproject's
+    ('Unknown options: "foo"', ""),
+    ('Unknown option: "b_lto_mode".', ""),
+    ("Dependency blas not found", ""),
+])
+def test_unknown_option_hint(message: str, hint: str) -> None:
+    from mesonbuild_blas.meson import unknown_option_hint
+
+    got = unknown_option_hint(message)
+    assert (hint in got and "mesonbuild-blas options" in got) if hint else got == ""

@@ -276,6 +276,37 @@ def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
     return func_dependency
 
 
+#: the conventional options the plugin reads when a project declares them (``mesonbuild-blas options``)
+BLAS_OPTIONS = ("blas", "lapack", "blas-order", "lapack-order", "use-ilp64", "blas-symbol-suffix", *THREADING_OPTIONS)
+
+
+def unknown_option_hint(message: str) -> str:
+    """A hint for Meson's "Unknown option(s)" error when it names a BLAS option the project does not declare
+    ("" for every other error, Meson's own message unchanged)."""
+    if "Unknown option" not in message:
+        return ""
+    quoted = [part for i, part in enumerate(message.split('"')) if i % 2]
+    names = {n.strip().split(":")[-1] for q in quoted for n in q.split(",")}
+    ours = [n for n in BLAS_OPTIONS if n in names]
+    if not ours:
+        return ""
+    listed = ", ".join(f'"{n}"' for n in ours)
+    return (f"hint: {listed} {'is a BLAS option' if len(ours) == 1 else 'are BLAS options'} that mesonbuild-blas "
+            f"reads when the project declares it: add the block `mesonbuild-blas options` prints to meson.options "
+            f"(meson_options.txt before Meson 1.1)")
+
+
+def _wrap_errorhandler(original: Callable[..., Any]) -> Callable[..., Any]:
+    """Meson's error report, with the fix for an undeclared BLAS option (``-Dblas=openblas``)."""
+    def errorhandler(e: BaseException, command: str) -> Any:
+        hint = unknown_option_hint(str(e)) if e.args and isinstance(e.args[0], str) else ""
+        if hint:
+            e.args = (f"{e.args[0]}\n{hint}", *e.args[1:])
+        return original(e, command)
+
+    return errorhandler
+
+
 def _wrap_add_target(original: Callable[..., Any]) -> Callable[..., Any]:
     """After a target is defined: the one-process BLAS check of what it (and its linked targets) load."""
     def add_target(self: Any, name: str, tobj: Any) -> None:
@@ -434,4 +465,6 @@ def install() -> None:
     compat.wrap(mesonmain.MesonMain, "_override_dependency_impl", _wrap_override)
     compat.wrap(interpreter.Interpreter, "add_languages_for", _wrap_add_languages)
     compat.wrap(interpreter.Interpreter, "add_target", _wrap_add_target)
+    from mesonbuild import mesonmain as meson_main
+    compat.wrap(meson_main, "errorhandler", _wrap_errorhandler)
     _installed = True
