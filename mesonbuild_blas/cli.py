@@ -23,8 +23,8 @@ def _threading_options() -> str:
         choices = ", ".join(repr(t.names[0]) for t in vendor.threadings)
         order = ", then ".join(t.names[0] for t in vendor.threadings)
         display = vendor.bench_advice.display if vendor.bench_advice else vendor.name
-        lines.append(f"option('{vendor.threading_option}', type: 'combo', value: 'auto', "
-                     f"choices: ['auto', {choices}],\n"
+        lines.append(f"option('{vendor.threading_option}', type: 'combo', value: 'auto',\n"
+                     f"       choices: ['auto', {choices}],\n"
                      f"       description: '{display} threading layer (auto: {order})')\n")
     return "".join(lines)
 
@@ -236,7 +236,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def cmd_options() -> int:
     print(OPTIONS_BLOCK, end="")
-    print(OPTIONS_NOTE, file=sys.stderr)
+    print(wrap(OPTIONS_NOTE, output_width(sys.stderr), "  "), file=sys.stderr)
     return 0
 
 

@@ -24,14 +24,19 @@ def is_terminal(stream: TextIO) -> bool:
         return False
 
 
-def output_width(stream: TextIO | None = None) -> int | None:
-    """Columns available on ``stream`` (default stdout); None when unlimited (pipe, file)."""
+#: what the CLI prints fits this many columns (fewer on a narrower terminal) unless --wide
+MAX_WIDTH = 100
+
+
+def output_width(stream: TextIO | None = None) -> int:
+    """Columns to fit on ``stream`` (default stdout): the terminal's (or ``COLUMNS``), at most
+    :data:`MAX_WIDTH`; a pipe or file gets :data:`MAX_WIDTH` too (``--wide`` lifts the limit)."""
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) > 0:
-        return int(columns)
+        return min(int(columns), MAX_WIDTH)
     if is_terminal(stream or sys.stdout):
-        return shutil.get_terminal_size().columns
-    return None
+        return min(shutil.get_terminal_size().columns, MAX_WIDTH)
+    return MAX_WIDTH
 
 
 def wrap(text: str, width: int | None, indent: str = "") -> str:
@@ -50,6 +55,22 @@ def shorten_middle(text: str, width: int) -> str:
     head = (width - 1) // 3
     tail = width - 1 - head
     return f"{text[:head]}…{text[-tail:]}"
+
+
+def shorten_distinct(values: Sequence[str], width: int) -> tuple[dict[str, str], int]:
+    """Each value shortened in the middle to ``width`` so that different values never print alike
+    (ATLAS's and Netlib's ``.../libblas.so.3``); where the middle cut makes two alike, the cut moves to the
+    head (``…atlas/libblas.so.3``), and only where that is not enough either does the width grow.
+    Returns value → shown text, and the width used."""
+    distinct = list(dict.fromkeys(values))
+    while True:
+        shown = {v: shorten_middle(v, width) for v in distinct}
+        clashing = {v for v in distinct if sum(1 for o in distinct if shown[o] == shown[v]) > 1}
+        for v in clashing:
+            shown[v] = f"…{v[-(width - 1):]}" if len(v) > width else v
+        if len(set(shown.values())) == len(distinct) or width >= max(map(len, distinct), default=0):
+            return shown, width
+        width += 1
 
 
 @record
@@ -91,14 +112,19 @@ def format_columns(columns: Sequence[Column], rows: Sequence[Sequence[str]], wid
             w = {i: w[i] for i in keep}
         shrink(12)
 
-    def line(cells: Sequence[str]) -> str:
+    shown: dict[int, dict[str, str]] = {}
+    for i in keep:
+        if columns[i].shrink:
+            shown[i], w[i] = shorten_distinct([r[i] for r in rows], w[i])
+
+    def line(cells: Sequence[str], title: bool = False) -> str:
         parts = []
         for i in keep:
-            cell = shorten_middle(cells[i], w[i])
+            cell = shown[i].get(cells[i], cells[i]) if i in shown and not title else shorten_middle(cells[i], w[i])
             parts.append(cell.rjust(w[i]) if columns[i].right else cell.ljust(w[i]))
         return gap.join(parts).rstrip()
 
-    return [line([c.title for c in columns]), *(line(r) for r in rows)]
+    return [line([c.title for c in columns], title=True), *(line(r) for r in rows)]
 
 
 class Progress:

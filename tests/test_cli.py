@@ -107,6 +107,9 @@ def test_report_is_quiet_fits_the_terminal_and_names_each_miss_once() -> None:
     assert max(len(line) for line in wide.stdout.splitlines()) > 100
     verbose = run([CLI, "report", "--vendor", "netlib", "--verbose"])
     assert "Run-time dependency netlib found: YES" in verbose.stderr, verbose.output
+    # piped (no terminal, no COLUMNS), the CLI fits 100 columns as well
+    piped = run([CLI, "report"], env={"COLUMNS": ""})
+    assert piped.returncode == 0 and all(len(line) <= 100 for line in piped.output.splitlines()), piped.output
 
 
 @pytest.mark.parametrize("args", [["report", "--vendor", "nosuch"], ["bench", "--sizes", "0"],
@@ -157,7 +160,9 @@ def test_options_block_is_what_the_plugin_reads(tmp_path: Path) -> None:
     result = run([CLI, "options"])
     assert result.returncode == 0, result.output
     assert result.stdout == OPTIONS_BLOCK
-    assert "meson_version: '>=1.1'" in result.stderr and "meson_options.txt" in result.stderr
+    note = " ".join(result.stderr.split())  # wrapped to 100 columns
+    assert "meson_version: '>=1.1'" in note and "meson_options.txt" in note
+    assert all(len(line) <= 100 for line in (result.stdout + result.stderr).splitlines())
     # every option project_options() reads, the vendors' threading options, and use-ilp64 (the
     # project's own switch: the plugin never reads it, a lookup without interface: is LP64)
     read = set(re.findall(r'(?:opt|text|order)\("([\w-]+)"\)', inspect.getsource(project_options)))
@@ -233,3 +238,29 @@ def test_unknown_option_hint(message: str, hint: str) -> None:
 
     got = unknown_option_hint(message)
     assert (hint in got and "mesonbuild-blas options" in got) if hint else got == ""
+
+
+def test_shortened_paths_never_print_alike() -> None:
+    """ATLAS's and Netlib's libblas.so.3 differ only in a directory the middle cut would drop."""
+    from mesonbuild_blas.console import shorten_distinct
+
+    atlas = "/usr/lib/x86_64-linux-gnu/atlas/libblas.so.3"
+    netlib = "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3"
+    shown, width = shorten_distinct([atlas, netlib, atlas], 20)
+    assert shown[atlas] != shown[netlib] and width == 20 and all(len(v) <= 20 for v in shown.values())
+    assert shown[atlas].endswith("atlas/libblas.so.3") and shown[netlib].endswith("blas/libblas.so.3")
+    short = "/a/libx.so"
+    assert shorten_distinct([short], 20) == ({short: short}, 20)
+
+
+def test_bench_table_fits_100_columns_and_names_files_apart() -> None:
+    from mesonbuild_blas.bench import BenchRow
+    from mesonbuild_blas.bench.output import format_bench_table
+
+    rows = [BenchRow(vendor=v, interface="lp64", library=f"/usr/lib/x86_64-linux-gnu/{d}/very-long-directory-name"
+                     f"-that-needs-shortening/libblas.so.3", n=1024, threads=1, gflops=g, peak_fraction=g / 60,
+                     seconds=0.1, check="ok") for v, d, g in (("atlas", "atlas", 9.0), ("netlib", "blas", 2.0))]
+    table = format_bench_table(rows, None, 100)
+    assert all(len(line) <= 100 for line in table.splitlines()), table
+    notes = [line for line in table.splitlines() if line.startswith("[")]
+    assert len(notes) == 2 and notes[0][4:] != notes[1][4:], notes

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ..console import Column, format_columns, shorten_middle, wrap
+from ..console import Column, format_columns, shorten_distinct, wrap
 from .peak import PeakEstimate
 from .records import BenchError, BenchRow
 
@@ -43,7 +44,8 @@ def format_bench_table(rows: Sequence[BenchRow], peak: PeakEstimate | None, widt
     libs: list[str] = []
     body: list[list[str]] = []
     for row in sorted(rows, key=lambda r: (r.vendor, r.interface, r.variant, r.target_library, r.threads, r.n)):
-        note = f"{row.library or '?'}"
+        # the file as report names it (the real file: alternatives and links resolved)
+        note = os.path.realpath(row.library) if row.library else "?"
         if note not in libs:
             libs.append(note)
         threading = f"{row.threading} ({row.variant})" if row.variant else row.threading
@@ -52,7 +54,11 @@ def format_bench_table(rows: Sequence[BenchRow], peak: PeakEstimate | None, widt
                      str(row.n), f"{row.gflops:.1f}" if ok else "-", f"{row.peak_fraction:.0%}" if ok else "-",
                      f"{row.seconds * 1e3:.2f}", row.check, f"[{libs.index(note) + 1}]"])
     lines += format_columns(BENCH_COLUMNS, body, fit)
-    lines += [shorten_middle(f"[{i}] {lib}", fit) if fit else f"[{i}] {lib}" for i, lib in enumerate(libs, 1)]
+    if fit:
+        shown, _width = shorten_distinct(libs, max(fit - 5, 20))
+        lines += [f"[{i}] {shown[lib]}" for i, lib in enumerate(libs, 1)]
+    else:
+        lines += [f"[{i}] {lib}" for i, lib in enumerate(libs, 1)]
     return "\n".join(lines)
 
 
