@@ -12,9 +12,8 @@ import sys
 import textwrap
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TextIO
-
-from .records import record
 
 
 def is_terminal(stream: TextIO) -> bool:
@@ -73,7 +72,7 @@ def shorten_distinct(values: Sequence[str], width: int) -> tuple[dict[str, str],
         width += 1
 
 
-@record
+@dataclass(frozen=True)
 class Column:
     title: str
     right: bool = False  #: right-aligned (numbers)

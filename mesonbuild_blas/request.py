@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .errors import BlasError
-from .names import GENERIC, ILP64, INTERFACES, LP64, THREADING_OPTIONS, THREADING_SPELLINGS, resolve_name
-from .records import record
+from .names import GENERIC, ILP64, INTERFACES, LP64, index, resolve_name
 
 FEATURES = ("cblas", "lapack", "lapacke")
 #: flags of ``modules:`` that are not features
@@ -18,7 +19,7 @@ METHOD_ALIASES = {"extraframework": "framework"}
 MESON_METHODS = ("auto", "pkg-config", "cmake", "system", "extraframework")
 
 
-@record
+@dataclass(frozen=True)
 class ProjectOptions:
     """The conventional numpy/SciPy build options, when the project declares them."""
 
@@ -36,7 +37,7 @@ class ProjectOptions:
     packager_source: str = ""  #: where ``packager_order`` came from, for messages
 
 
-@record
+@dataclass(frozen=True)
 class Request:
     name: str  #: what was asked for, lower case (``blas``, ``openblas64`` ...)
     interface: str
@@ -79,7 +80,7 @@ class Request:
     def threading_layer(self, vendor: str) -> str | None:
         """The threading layer asked for (``openmp`` for ``threading: iomp``), if any."""
         threading = self.threading_for(vendor)
-        return THREADING_SPELLINGS[threading] if threading else None
+        return index().threading_spellings[threading] if threading else None
 
 
 def split_modules(modules: list[str]) -> tuple[dict[str, str], set[str]]:
@@ -187,10 +188,11 @@ def build_request(
         raise BlasError(f"'sdl: {sdl}' is not one of true, false, auto",
                         "'sdl: true' selects " + "; ".join(v.sdl_description for v in sdl_vendors))
     threading = keyed.get("threading")
-    if threading is not None and threading not in THREADING_SPELLINGS:
-        raise BlasError(f"threading {threading!r} is not one of {', '.join(THREADING_SPELLINGS)}",
+    known = index().threading_spellings
+    if threading is not None and threading not in known:
+        raise BlasError(f"threading {threading!r} is not one of {', '.join(known)}",
                         "e.g. modules: ['threading: seq']"
-                        + "".join(f" (or the {o} option)" for o in THREADING_OPTIONS))
+                        + "".join(f" (or the {o} option)" for o in index().threading_options))
     vendor_threading = []
     for option, value in options.vendor_threading:
         if value in ("", "auto"):

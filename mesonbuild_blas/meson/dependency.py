@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +25,7 @@ from mesonbuild.mesonlib import version_compare_many
 
 from .. import __version__
 from ..errors import BlasError
-from ..names import ENV_ROOTS, LOADER_ENV
-from ..records import record, replace
+from ..names import index
 from ..request import ProjectOptions, Request, build_request
 from ..result import BlasInfo, text_digest
 from . import compat
@@ -96,10 +96,12 @@ def link_through(arg: str, scratch: str) -> str:
     return link
 
 
-#: environment variables a search reads besides the project options: a change makes a
-#: dependency cached in the build directory stale (Meson reuses it on reconfigure); the
-#: probe's loader variables and the vendors' run-time choices decide what the probe ran
-CACHE_ENVIRONMENT = ("PKG_CONFIG_PATH", "PKG_CONFIG_LIBDIR", "CMAKE_PREFIX_PATH", *ENV_ROOTS, *LOADER_ENV)
+def cache_environment() -> tuple[str, ...]:
+    """The environment variables a search reads besides the project options: a change makes a dependency
+    cached in the build directory stale (Meson reuses it on reconfigure); the loader's variables and the
+    vendors' run-time choices decide what the probe ran."""
+    names = index()
+    return ("PKG_CONFIG_PATH", "PKG_CONFIG_LIBDIR", "CMAKE_PREFIX_PATH", *names.env_roots, *names.loader_env)
 
 
 def _file_state(path: str) -> tuple[int, int, int] | None:
@@ -110,7 +112,7 @@ def _file_state(path: str) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-@record
+@dataclass(frozen=True)
 class Fingerprint:
     """What a resolved dependency depended on: the project's options, the environment, its library files
     and the plugin that resolved it (another version may probe, decide or render the header differently)."""
@@ -122,7 +124,7 @@ class Fingerprint:
 
     @classmethod
     def now(cls, files: tuple[str, ...]) -> Fingerprint:
-        return cls(_OPTIONS.get() or ProjectOptions(), tuple((v, os.environ.get(v)) for v in CACHE_ENVIRONMENT),
+        return cls(_OPTIONS.get() or ProjectOptions(), tuple((v, os.environ.get(v)) for v in cache_environment()),
                    tuple((f, _file_state(f)) for f in files), __version__)
 
 

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Literal
-
-from ..records import field, record
 
 ArgumentSyntax = Literal["gcc", "msvc"]
 
 _MSVC_LIBPATH = ("/LIBPATH:", "-LIBPATH:")
 
 
-@record(frozen=False)
+@dataclass
 class MsvcLinkInputs:
     """A candidate's link arguments, sorted for ``cl ... /link``."""
 
