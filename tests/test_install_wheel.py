@@ -1,7 +1,7 @@
 """The install route of a newcomer before the package is on an index: build the wheel, install it
 into a fresh virtual environment outside the clone, and run the tools from there.
 
-pip resolves Meson, ninja, pkgconfig and the scipy-openblas wheels of the ``openblas``
+pip resolves Meson, ninja, pyelftools and the scipy-openblas wheels of the ``openblas``
 extra from the package index (or its cache), as a user's pip would.
 """
 
