@@ -188,3 +188,14 @@ def test_the_probe_links_with_the_projects_link_flags(tmp_path: Path) -> None:
     assert "attempted static link of dynamic object" in result.stdout, result.stdout
     plain = meson_blas("setup", str(src / "plain"), str(src))
     assert plain.messages("F") == [["true"]], plain.stdout
+
+
+@pytest.mark.meson
+def test_the_probe_links_with_the_linker_meson_chose(tmp_path: Path) -> None:
+    """CC_LD=gold: Meson links with -fuse-ld=gold, and so does the probe (a gold-only flag in c_link_args would
+    otherwise make the probe's GNU ld reject every library the project's programs link fine)."""
+    src = write_project(tmp_path, "project('lf', 'c')\nd = dependency('openblas', required: false)\n"
+                                  "message('F', d.found())\n")
+    result = meson_blas("setup", str(src / "build"), str(src), "-Dc_link_args=-Wl,--threads", env={"CC_LD": "gold"})
+    assert result.returncode == 0, result.output
+    assert "ld.gold" in result.stdout and result.messages("F") == [["true"]], result.stdout

@@ -478,10 +478,12 @@ class MesonLookups:
             source_flags=("-x", "c") if compiler.language == "cpp" and syntax == "gcc" else (),
             host_system=machine.system,
             argument_syntax=syntax,
-            link_flags=self._link_flags(compiler.language),
+            link_flags=self._link_flags(compiler),
         )
 
-    def _link_flags(self, language: str) -> tuple[str, ...]:
-        """The project's ``<lang>_link_args`` (Meson folds ``LDFLAGS`` into them)."""
-        value = compat.machine_option(self.env, f"{language}_link_args", self.for_machine)
-        return tuple(str(a) for a in value) if isinstance(value, list) else ()
+    def _link_flags(self, compiler: Any) -> tuple[str, ...]:
+        """How the project's programs link: the linker Meson chose (``c_ld``: ``-fuse-ld=lld``) and the
+        project's ``<lang>_link_args`` (Meson folds ``LDFLAGS`` into them)."""
+        value = compat.machine_option(self.env, f"{compiler.language}_link_args", self.for_machine)
+        linker = [str(a) for a in compiler.get_linker_always_args()]
+        return (*linker, *(str(a) for a in value)) if isinstance(value, list) else tuple(linker)
