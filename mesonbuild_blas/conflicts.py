@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from .names import ILP64
+from .records import record
 from .result import BlasInfo
 
 
@@ -77,7 +77,7 @@ OPENMP_FLAGS = ("-fopenmp", "-qopenmp", "-fiopenmp", "-openmp", "/openmp", "/Qop
 RUNTIME_LIBRARIES = {"gomp": "libgomp", "iomp5": "libiomp5", "omp": "libomp"}
 
 
-@dataclass(frozen=True)
+@record
 class ProjectOpenmp:
     """The OpenMP runtime the project itself uses."""
 

@@ -12,8 +12,9 @@ import sys
 import textwrap
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TextIO
+
+from .records import record
 
 
 def is_terminal(stream: TextIO) -> bool:
@@ -72,7 +73,7 @@ def shorten_distinct(values: Sequence[str], width: int) -> tuple[dict[str, str],
         width += 1
 
 
-@dataclass(frozen=True)
+@record
 class Column:
     title: str
     right: bool = False  #: right-aligned (numbers)

@@ -1,17 +1,24 @@
-"""What a ``dependency()`` name means: generic names written here, vendor names from the vendor table.
+"""What a ``dependency()`` name means, without loading the vendor table.
 
-Which names are BLAS names (the dependency names the plugin registers, the
-names the ``dependency()`` wrapper takes over) and what they imply
-(``openblas64`` carries ILP64, ``mkl-dynamic-lp64-seq`` a threading layer):
-the generic ones are below, the vendors' come from :mod:`mesonbuild_blas.vendors`,
-the one place a vendor is described, read once by :func:`index`.
+Every configure asks which names are BLAS names (the dependency names the
+plugin registers, the names the ``dependency()`` wrapper takes over) and what
+they imply (``openblas64`` carries ILP64).  Loading a build directory
+(``meson setup --reconfigure``) needs nothing else from the vendors: its
+dependencies come from Meson's cache.  Building :data:`vendors.VENDORS` costs
+about a quarter of what the plugin adds to a reconfigure (docs/performance.md),
+so the few facts these questions need are kept here as plain data.
+
+The block between the ``generated`` markers is derived from
+:data:`mesonbuild_blas.vendors.VENDORS` by ``python tests/names_index.py
+--write``; ``tests/test_names.py`` fails when it is out of date.  Everything
+else here is written by hand and the vendor table reads it from here.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from .records import record
 
 LP64 = "lp64"
 ILP64 = "ilp64"
@@ -30,65 +37,110 @@ GENERIC_INTERFACE_NAMES = {"blas64": ("blas", ILP64), "lapack64": ("lapack", ILP
 GENERIC_THREADING = {"seq": "sequential", "sequential": "sequential", "omp": "openmp", "openmp": "openmp",
                      "tbb": "tbb", "pthreads": "pthreads"}
 
-#: the loader's variables: which library a program loads (the vendors add what it then runs)
-_LOADER_ENV = ("LD_LIBRARY_PATH", "LD_PRELOAD", "DYLD_LIBRARY_PATH", "DYLD_FALLBACK_LIBRARY_PATH",
-               "DYLD_INSERT_LIBRARIES")
+# --- generated from vendors.VENDORS by tests/names_index.py: do not edit ---
+#: canonical vendor names (``Vendor.name``), in table order
+VENDOR_NAMES = (
+    'scipy-openblas',
+    'accelerate',
+    'mkl',
+    'openblas',
+    'flexiblas',
+    'blis',
+    'atlas',
+    'netlib',
+    'armpl',
+    'aocl',
+    'nvpl',
+)
+#: ``Vendor.aliases`` → vendor (the first vendor in table order that lists it)
+ALIASES = {
+    'veclib': 'accelerate',
+    'reference': 'netlib',
+    'blas': 'netlib',
+    'lapack': 'netlib',
+}
+#: ``Vendor.interface_names`` → (vendor, interface) (the first vendor in table order that lists it)
+INTERFACE_NAMES = {
+    'scipy-openblas32': ('scipy-openblas', 'lp64'),
+    'scipy-openblas64': ('scipy-openblas', 'ilp64'),
+    'openblas64': ('openblas', 'ilp64'),
+    'openblas_ilp64': ('openblas', 'ilp64'),
+    'openblas64_': ('openblas', 'ilp64'),
+}
+#: ``Vendor.variant_names()`` → (vendor, interface, implied ``modules:``, static)
+VARIANT_NAMES = {
+    'mkl-dynamic-lp64-iomp': ('mkl', 'lp64', ('threading: iomp',), False),
+    'mkl-dynamic-lp64-seq': ('mkl', 'lp64', ('threading: seq',), False),
+    'mkl-dynamic-lp64-gomp': ('mkl', 'lp64', ('threading: gomp',), False),
+    'mkl-dynamic-lp64-tbb': ('mkl', 'lp64', ('threading: tbb',), False),
+    'mkl-static-lp64-iomp': ('mkl', 'lp64', ('threading: iomp',), True),
+    'mkl-static-lp64-seq': ('mkl', 'lp64', ('threading: seq',), True),
+    'mkl-static-lp64-gomp': ('mkl', 'lp64', ('threading: gomp',), True),
+    'mkl-static-lp64-tbb': ('mkl', 'lp64', ('threading: tbb',), True),
+    'mkl-dynamic-ilp64-iomp': ('mkl', 'ilp64', ('threading: iomp',), False),
+    'mkl-dynamic-ilp64-seq': ('mkl', 'ilp64', ('threading: seq',), False),
+    'mkl-dynamic-ilp64-gomp': ('mkl', 'ilp64', ('threading: gomp',), False),
+    'mkl-dynamic-ilp64-tbb': ('mkl', 'ilp64', ('threading: tbb',), False),
+    'mkl-static-ilp64-iomp': ('mkl', 'ilp64', ('threading: iomp',), True),
+    'mkl-static-ilp64-seq': ('mkl', 'ilp64', ('threading: seq',), True),
+    'mkl-static-ilp64-gomp': ('mkl', 'ilp64', ('threading: gomp',), True),
+    'mkl-static-ilp64-tbb': ('mkl', 'ilp64', ('threading: tbb',), True),
+    'mkl-sdl': ('mkl', 'lp64', ('sdl: true',), False),
+    'armpl-dynamic-lp64-seq': ('armpl', 'lp64', ('threading: seq',), False),
+    'armpl-dynamic-lp64-omp': ('armpl', 'lp64', ('threading: omp',), False),
+    'armpl-static-lp64-seq': ('armpl', 'lp64', ('threading: seq',), True),
+    'armpl-static-lp64-omp': ('armpl', 'lp64', ('threading: omp',), True),
+    'armpl-dynamic-ilp64-seq': ('armpl', 'ilp64', ('threading: seq',), False),
+    'armpl-dynamic-ilp64-omp': ('armpl', 'ilp64', ('threading: omp',), False),
+    'armpl-static-ilp64-seq': ('armpl', 'ilp64', ('threading: seq',), True),
+    'armpl-static-ilp64-omp': ('armpl', 'ilp64', ('threading: omp',), True),
+}
+#: the vendors' ``Threading.names`` → ``Threading.layer`` (a later vendor's spelling wins)
+VENDOR_THREADING = {
+    'iomp': 'openmp',
+    'openmp': 'openmp',
+    'seq': 'sequential',
+    'sequential': 'sequential',
+    'gomp': 'openmp',
+    'tbb': 'tbb',
+    'omp': 'openmp',
+}
+#: project options that choose a vendor's threading variant (``Vendor.threading_option``)
+THREADING_OPTIONS = (
+    'mkl-threading',
+)
+#: environment variables naming a vendor's install root (``Vendor.env_roots``)
+ENV_ROOTS = (
+    'MKLROOT',
+    'ARMPL_DIR',
+    'AOCL_ROOT',
+    'NVPL_ROOT',
+)
+#: environment variables choosing what a vendor's library runs (``Vendor.runtime_env``)
+RUNTIME_ENV = (
+    'MKL_THREADING_LAYER',
+    'MKL_INTERFACE_LAYER',
+    'FLEXIBLAS',
+    'FLEXIBLAS64',
+)
+# --- end of generated part ---
+
+#: environment variables that change which library a program loads, or what it runs (the vendors'
+#: run-time choices: FlexiBLAS's backend, MKL's threading and interface layers): part of the probe
+#: cache key and of a dependency's reconfigure fingerprint
+LOADER_ENV = ("LD_LIBRARY_PATH", "LD_PRELOAD", "DYLD_LIBRARY_PATH", "DYLD_FALLBACK_LIBRARY_PATH",
+              "DYLD_INSERT_LIBRARIES", *RUNTIME_ENV)
+
+#: every ``threading:`` spelling → layer
+THREADING_SPELLINGS: Mapping[str, str] = {**GENERIC_THREADING, **VENDOR_THREADING}
+
+#: Names the plugin registers with Meson: generic names, vendors, their aliases, interface-carrying names
+#: and the vendors' own pkg-config names of one variant (``mkl-dynamic-lp64-seq``).
+ALL_NAMES = tuple(dict.fromkeys((*GENERIC, *GENERIC_INTERFACE_NAMES, *VENDOR_NAMES, *ALIASES, *INTERFACE_NAMES,
+                                 *VARIANT_NAMES)))
 
 
-@dataclass(frozen=True)
-class Index:
-    """What the vendor table says about names, spellings and environment variables."""
-
-    vendor_names: tuple[str, ...]  #: canonical vendor names (``Vendor.name``), in table order
-    aliases: Mapping[str, str]  #: ``Vendor.aliases`` → vendor (the first vendor in table order)
-    interface_names: Mapping[str, tuple[str, str]]  #: ``Vendor.interface_names`` → (vendor, interface)
-    #: ``Vendor.variant_names()`` → (vendor, interface, implied ``modules:``, static)
-    variant_names: Mapping[str, tuple[str, str, tuple[str, ...], bool]]
-    #: every ``threading:`` spelling → layer (generic ones and the vendors' ``Threading.names``)
-    threading_spellings: Mapping[str, str]
-    threading_options: tuple[str, ...]  #: project options choosing a vendor's threading variant
-    env_roots: tuple[str, ...]  #: environment variables naming a vendor's install root
-    #: environment variables that change which library a program loads, or what it runs (the vendors'
-    #: run-time choices: FlexiBLAS's backend, MKL's threading and interface layers): part of the probe
-    #: cache key and of a dependency's reconfigure fingerprint
-    loader_env: tuple[str, ...]
-    #: names the plugin registers with Meson: generic names, vendors, their aliases, interface-carrying
-    #: names and the vendors' own pkg-config names of one variant (``mkl-dynamic-lp64-seq``)
-    all_names: tuple[str, ...]
-
-
-@functools.cache
-def index() -> Index:
-    """The vendor table's names, read once from :mod:`mesonbuild_blas.vendors` (the one source)."""
-    from .vendors import VENDORS
-
-    aliases: dict[str, str] = {}
-    interface_names: dict[str, tuple[str, str]] = {}
-    variant_names: dict[str, tuple[str, str, tuple[str, ...], bool]] = {}
-    for v in VENDORS:
-        for alias in v.aliases:
-            aliases.setdefault(alias, v.name)
-        for name, interface in v.interface_names.items():
-            interface_names.setdefault(name, (v.name, interface))
-        for name, (interface, modules, static) in v.variant_names().items():
-            variant_names.setdefault(name, (v.name, interface, modules, static))
-    vendor_names = tuple(v.name for v in VENDORS)
-    return Index(
-        vendor_names=vendor_names,
-        aliases=aliases,
-        interface_names=interface_names,
-        variant_names=variant_names,
-        threading_spellings={**GENERIC_THREADING,
-                             **{name: t.layer for v in VENDORS for t in v.threadings for name in t.names}},
-        threading_options=tuple(dict.fromkeys(v.threading_option for v in VENDORS if v.threading_option)),
-        env_roots=tuple(dict.fromkeys(root for v in VENDORS for root in v.env_roots)),
-        loader_env=(*_LOADER_ENV, *dict.fromkeys(var for v in VENDORS for var in v.runtime_env)),
-        all_names=tuple(dict.fromkeys((*GENERIC, *GENERIC_INTERFACE_NAMES, *vendor_names, *aliases,
-                                       *interface_names, *variant_names))),
-    )
-
-
-@dataclass(frozen=True)
+@record
 class DependencyName:
     """What a ``dependency()`` name means: a generic name or a vendor, maybe with an interface."""
 
@@ -100,8 +152,7 @@ class DependencyName:
 def vendor_name(name: str) -> str | None:
     """The canonical name of the vendor called ``name`` (case-insensitive, aliases included)."""
     low = name.lower()
-    names = index()
-    return low if low in names.vendor_names else names.aliases.get(low)
+    return low if low in VENDOR_NAMES else ALIASES.get(low)
 
 
 def resolve_name(name: str) -> DependencyName | None:
@@ -115,12 +166,11 @@ def resolve_name(name: str) -> DependencyName | None:
     vendor = vendor_name(low)
     if vendor is not None:
         return DependencyName(vendor, False, None)
-    names = index()
-    if low in names.interface_names:
-        vendor, interface = names.interface_names[low]
+    if low in INTERFACE_NAMES:
+        vendor, interface = INTERFACE_NAMES[low]
         return DependencyName(vendor, False, interface)
-    if low in names.variant_names:
-        vendor, interface, _modules, _static = names.variant_names[low]
+    if low in VARIANT_NAMES:
+        vendor, interface, _modules, _static = VARIANT_NAMES[low]
         return DependencyName(vendor, False, interface)
     return None
 
@@ -128,5 +178,5 @@ def resolve_name(name: str) -> DependencyName | None:
 def implied_modules(name: str) -> tuple[tuple[str, ...], bool]:
     """The ``modules:`` entries and static linkage a vendor's variant name implies (``mkl-static-ilp64-seq``
     → ``('threading: seq',)``, static); ``((), False)`` for every other name."""
-    entry = index().variant_names.get(name.lower())
+    entry = VARIANT_NAMES.get(name.lower())
     return (entry[2], entry[3]) if entry is not None else ((), False)

@@ -23,7 +23,7 @@ cannot be pasted into a C name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import record
 
 #: what a C identifier may contain (``$`` included, see above); a set, not a regular expression:
 #: compiling one cost 0.3 M instructions of every configure, reconfigures included
@@ -35,7 +35,7 @@ def is_identifier_fragment(text: str) -> bool:
     return _IDENT_CHARS.issuperset(text)
 
 
-@dataclass(frozen=True)
+@record
 class Scheme:
     prefix: str = ""
     suffix: str = ""

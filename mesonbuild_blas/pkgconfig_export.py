@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__, vendors
 from .probes import build_rpath_dirs
+from .records import record
 from .result import BlasInfo
 
 #: BlasInfo fields written as .pc variables (everything but free text)
 _SKIPPED = ("notes",)
 
 
-@dataclass(frozen=True)
+@record
 class PcFile:
     name: str  #: file name without ``.pc``
     text: str

@@ -15,11 +15,11 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, names, vendors
 from .console import Column, format_columns, wrap
+from .records import field, record
 from .result import BlasInfo, ResultError
 from .runner import RunnerError, ScratchProject
 
@@ -31,7 +31,7 @@ _NOT_FOUND = re.compile(r"^mesonbuild-blas: (\S+) \((.*?)\) not found; tried: (.
 ProgressHandler = Callable[[int, int, "Query", "dict[str, object] | None"], None]
 
 
-@dataclass(frozen=True)
+@record
 class Query:
     vendor: str
     interface: str
@@ -52,7 +52,7 @@ class Query:
                 f"required: false)")
 
 
-@dataclass
+@record(frozen=False)
 class Report:
     rows: list[dict[str, object]] = field(default_factory=list)
     not_found: list[dict[str, str]] = field(default_factory=list)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .errors import BlasError
-from .names import GENERIC, ILP64, INTERFACES, LP64, index, resolve_name
+from .names import GENERIC, ILP64, INTERFACES, LP64, THREADING_OPTIONS, THREADING_SPELLINGS, resolve_name
+from .records import record
 
 FEATURES = ("cblas", "lapack", "lapacke")
 #: flags of ``modules:`` that are not features
@@ -19,7 +18,7 @@ METHOD_ALIASES = {"extraframework": "framework"}
 MESON_METHODS = ("auto", "pkg-config", "cmake", "system", "extraframework")
 
 
-@dataclass(frozen=True)
+@record
 class ProjectOptions:
     """The conventional numpy/SciPy build options, when the project declares them."""
 
@@ -37,7 +36,7 @@ class ProjectOptions:
     packager_source: str = ""  #: where ``packager_order`` came from, for messages
 
 
-@dataclass(frozen=True)
+@record
 class Request:
     name: str  #: what was asked for, lower case (``blas``, ``openblas64`` ...)
     interface: str
@@ -80,7 +79,7 @@ class Request:
     def threading_layer(self, vendor: str) -> str | None:
         """The threading layer asked for (``openmp`` for ``threading: iomp``), if any."""
         threading = self.threading_for(vendor)
-        return index().threading_spellings[threading] if threading else None
+        return THREADING_SPELLINGS[threading] if threading else None
 
 
 def split_modules(modules: list[str]) -> tuple[dict[str, str], set[str]]:
@@ -188,11 +187,10 @@ def build_request(
         raise BlasError(f"'sdl: {sdl}' is not one of true, false, auto",
                         "'sdl: true' selects " + "; ".join(v.sdl_description for v in sdl_vendors))
     threading = keyed.get("threading")
-    known = index().threading_spellings
-    if threading is not None and threading not in known:
-        raise BlasError(f"threading {threading!r} is not one of {', '.join(known)}",
+    if threading is not None and threading not in THREADING_SPELLINGS:
+        raise BlasError(f"threading {threading!r} is not one of {', '.join(THREADING_SPELLINGS)}",
                         "e.g. modules: ['threading: seq']"
-                        + "".join(f" (or the {o} option)" for o in index().threading_options))
+                        + "".join(f" (or the {o} option)" for o in THREADING_OPTIONS))
     vendor_threading = []
     for option, value in options.vendor_threading:
         if value in ("", "auto"):

@@ -12,8 +12,12 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, field, fields
-from typing import Literal, TypeAlias, get_args
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:
+    from typing import Literal
+
+from .records import field, fields, record
 
 MANGLING_HEADER = "blas_mangling.h"
 JSON_SCHEMA_VERSION = 1
@@ -25,26 +29,28 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-#: The values of each field are typed; :func:`literal_choices` gives them to the JSON check.
-Interface: TypeAlias = Literal["lp64", "ilp64"]
-FortranAbi: TypeAlias = Literal["gfortran", "g77", "unverified"]
+#: The Literal types are spelled as strings: evaluating eight ``Literal[...]`` at import cost every
+#: reconfigure 0.7 M instructions (docs/performance.md). Type checkers read them the same way;
+#: :func:`literal_choices` reads the allowed values when a JSON record is checked.
+Interface: TypeAlias = 'Literal["lp64", "ilp64"]'
+FortranAbi: TypeAlias = 'Literal["gfortran", "g77", "unverified"]'
 #: how a result was established: a probe that ran, a program that linked, vendor knowledge
-VerifiedBy: TypeAlias = Literal["run", "link", "assumed"]
-Method: TypeAlias = Literal["pkg-config", "cmake", "framework", "system", "python"]
+VerifiedBy: TypeAlias = 'Literal["run", "link", "assumed"]'
+Method: TypeAlias = 'Literal["pkg-config", "cmake", "framework", "system", "python"]'
 #: what the Fortran adapter linked into consumers translates (``fortran/``): nothing, the
 #: symbol names (prefix/suffix), function-result conventions, or both
-FortranAdapter: TypeAlias = Literal["none", "names", "abi", "names+abi"]
+FortranAdapter: TypeAlias = 'Literal["none", "names", "abi", "names+abi"]'
 #: the OpenMP runtime a library brings into a process: GNU libgomp, Intel libiomp5, LLVM
 #: libomp, none (the probe saw what was loaded and no OpenMP runtime), unknown (it could not see)
-OpenmpRuntime: TypeAlias = Literal["gomp", "iomp5", "omp", "none", "unknown"]
+OpenmpRuntime: TypeAlias = 'Literal["gomp", "iomp5", "omp", "none", "unknown"]'
 #: how a CBLAS/LAPACK/LAPACKE feature was established: "run" (right answers and integer
 #: width observed), "link" (symbols linked, nothing ran), "unverified" (present, but the
 #: probe could not observe its answer or its integer width); "" when the feature is absent
-FeatureCheck: TypeAlias = Literal["run", "link", "unverified", ""]
+FeatureCheck: TypeAlias = 'Literal["run", "link", "unverified", ""]'
 #: where the threading/version value came from: "probe" (the run observed it), "pkg-config"
 #: (a .pc Version), "cmake" (a CMake package version), "package" (Python package metadata),
 #: "name" (implied by which library or variant was linked); "" when the value is unknown
-Source: TypeAlias = Literal["probe", "pkg-config", "cmake", "package", "name", ""]
+Source: TypeAlias = 'Literal["probe", "pkg-config", "cmake", "package", "name", ""]'
 
 
 def as_interface(value: str) -> Interface:
@@ -60,7 +66,7 @@ class ResultError(ValueError):
     """A JSON record that is not a BlasInfo (wrong type or value of a field)."""
 
 
-@dataclass(frozen=True)
+@record
 class BlasInfo:
     vendor: str
     interface: Interface
@@ -160,17 +166,11 @@ class BlasInfo:
         values: dict[str, object] = {}
         for f in fields(cls):
             if f.name not in data:
-                if f.default is MISSING and f.default_factory is MISSING:
+                if f.required:
                     raise ResultError(f"BLAS result without {f.name!r}")
                 continue
             values[f.name] = _check_field(f.name, data[f.name])
         return cls(**values)  # type: ignore[arg-type]
-
-
-#: Literal type name → the type, for the JSON check
-_LITERALS = {"Interface": Interface, "FortranAbi": FortranAbi, "VerifiedBy": VerifiedBy, "Method": Method,
-             "FortranAdapter": FortranAdapter, "OpenmpRuntime": OpenmpRuntime, "FeatureCheck": FeatureCheck,
-             "Source": Source}
 
 
 @functools.cache
@@ -178,14 +178,22 @@ def _literal_fields() -> dict[str, str]:
     """Field name → the name of its Literal type, for the Literal-typed fields (read from the
     annotations of :class:`BlasInfo`: a field added with a Literal type is checked too)."""
     return {name: annotation for name, annotation in BlasInfo.__annotations__.items()
-            if isinstance(annotation, str) and annotation in _LITERALS}
+            if isinstance(annotation, str) and isinstance(spelled := globals().get(annotation), str)
+            and spelled.startswith("Literal[")}
 
 
+@functools.cache
 def literal_choices(type_name: str) -> tuple[str, ...]:
-    """The values one of this module's Literal types allows: ``"Interface"`` → ``("lp64", "ilp64")``."""
-    if type_name not in _LITERALS:
-        raise ValueError(f"{type_name} is not a Literal type of BlasInfo")
-    return tuple(get_args(_LITERALS[type_name]))
+    """The values one of this module's Literal types (spelled as strings) allows: ``"Interface"`` →
+    ``("lp64", "ilp64")``."""
+    import ast
+
+    spelled = globals()[type_name]
+    node = ast.parse(spelled, mode="eval").body if isinstance(spelled, str) else None
+    if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "Literal"):
+        raise ValueError(f"{type_name} is not a Literal type: {spelled!r}")
+    values = ast.literal_eval(node.slice)
+    return tuple(values) if isinstance(values, tuple) else (values,)
 
 
 _BOOLS = ("cblas", "lapack", "lapacke")

@@ -13,9 +13,10 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+
+from .records import record
 
 LineHandler = Callable[[str], None]
 
@@ -36,7 +37,7 @@ def meson_blas_command() -> list[str]:
                       f"{sys.executable} -m pip install mesonbuild-blas)")
 
 
-@dataclass
+@record(frozen=False)
 class MesonRun:
     """One finished Meson command: its exit status and its output lines (stdout and stderr merged)."""
 

@@ -17,18 +17,18 @@ library (``-Dblas=fastest``), and the hints of a failed search.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from . import vendors
 from .names import ILP64, LP64
 from .probes.interpret import Rejection
+from .records import field, record, replace
 from .request import Request
 from .result import BlasInfo
 from .testing import framework_fixture_dir
 
 
-@dataclass(frozen=True)
+@record
 class Candidate:
     """One way to link a vendor's library, found by one lookup."""
 
@@ -47,7 +47,7 @@ class Candidate:
     handle: object = field(default=None, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@record
 class Note:
     """What a lookup looked at (``unusable=False``), or found and could not use (``True``)."""
 
@@ -55,7 +55,7 @@ class Note:
     unusable: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Host:
     """The machine the dependency is for (Meson's ``host_machine``)."""
 
@@ -83,7 +83,7 @@ class Lookups(Protocol):
 
 #: verifies one candidate (the probes): its facts, or why it is rejected
 Verify = Callable[[vendors.Vendor, Request, Candidate], "BlasInfo | Rejection"]
-@dataclass(frozen=True)
+@record
 class Timing:
     """dgemm of an accepted candidate, measured: ``info`` with ``dgemm_gflops`` (the best) set, and the
     GFLOP/s of every timed call (empty when it could not be timed)."""
@@ -96,7 +96,7 @@ class Timing:
 Time = Callable[[Candidate, BlasInfo], Timing]
 
 
-@dataclass(frozen=True)
+@record
 class Found:
     vendor: vendors.Vendor
     candidate: Candidate
@@ -104,7 +104,7 @@ class Found:
     samples: tuple[float, ...] = ()  #: GFLOP/s of each timed dgemm call (``fastest``, ``bench``)
 
 
-@dataclass(frozen=True)
+@record
 class NotFound:
     request: Request
     tried: tuple[str, ...]  #: one line per rejected candidate or vendor without candidates
@@ -113,7 +113,7 @@ class NotFound:
         return "; ".join(self.tried) or "nothing (no vendor applies)"
 
 
-@dataclass(frozen=True)
+@record
 class VersionRequirement:
     """``version:`` of the dependency call: a predicate plus its text, for messages."""
 

@@ -16,13 +16,13 @@ and LAPACK ``.pc`` files).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 
 from .names import ILP64, LP64, vendor_name
 from .naming import Scheme
+from .records import field, record, replace
 
 
-@dataclass(frozen=True)
+@record
 class WheelFiles:
     """The library files of a wheel on one host system, relative to the package directory."""
 
@@ -31,7 +31,7 @@ class WheelFiles:
     runtime: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Wheel:
     """A BLAS library shipped inside a Python package (the ``python`` method)."""
 
@@ -47,7 +47,7 @@ class Wheel:
         return self.files.get(system)
 
 
-@dataclass(frozen=True)
+@record
 class InfoCall:
     """A vendor C function the probe calls for version/threading facts.
 
@@ -68,7 +68,7 @@ class InfoCall:
     arg: str = ""  #: ``names``: the last name of the enumeration
 
 
-@dataclass(frozen=True)
+@record
 class Threading:
     """A threading variant chosen at link time (MKL's layers)."""
 
@@ -77,7 +77,7 @@ class Threading:
     layer: str  #: the ``threading`` variable it gives
 
 
-@dataclass(frozen=True)
+@record
 class FortranLayer:
     """A variant of the vendor's interface library built for one Fortran result convention.
 
@@ -92,7 +92,7 @@ class FortranLayer:
     replace: tuple[tuple[str, str], ...]
 
 
-@dataclass(frozen=True)
+@record
 class VendorAdvice:
     """What to tell the user when a vendor's library is slow on this machine."""
 
@@ -114,7 +114,7 @@ class VendorAdvice:
 
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # one object per vendor: identity is equality
+@record(eq=False, repr=False)  # one object per vendor: identity is equality
 class Vendor:
     name: str
     description: str

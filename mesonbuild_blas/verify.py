@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 from . import vendors
 from .errors import BlasError
 from .header import validate_for_header
 from .probes import ProbeBuildError, Toolchain, link_probe, run_probe
 from .probes.interpret import Rejection, interpret, interpret_linked, probe_input
+from .records import replace
 from .request import Request
 from .result import BlasInfo
 from .search import Candidate, Timing

@@ -12,12 +12,12 @@ import importlib.util
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from . import vendors
+from .records import record
 
 
-@dataclass(frozen=True)
+@record
 class InstalledWheel:
     """A wheel found on disk, with its files for the host system."""
 

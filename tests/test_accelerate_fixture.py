@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from conftest import ROOT, meson_blas, run, write_project
 from fixtures.vendor_fixtures import ACCELERATE
 from fixtures.vendorlibs import Symbols, build_fixture, supported
 
-from mesonbuild_blas import vendors
+from mesonbuild_blas import records, vendors
 from mesonbuild_blas.naming import Scheme
 from mesonbuild_blas.probes import Toolchain
 from mesonbuild_blas.probes.interpret import Rejection
@@ -118,7 +117,7 @@ def test_name_that_cannot_be_c_is_a_rejected_candidate(tmp_path: Path) -> None:
     spec = dataclasses.replace(ACCELERATE, libraries=(dataclasses.replace(ACCELERATE.libraries[0], symbols=dotted),),
                                variants=ACCELERATE.variants[:1])
     install = build_fixture(spec, tmp_path / "dotted")
-    vendor = replace(vendors.BY_NAME["accelerate"], suffixes={"lp64": (".v2",)})
+    vendor = records.replace(vendors.BY_NAME["accelerate"], suffixes={"lp64": (".v2",)})
     request = Request(name="accelerate", interface="lp64", vendors=("accelerate",), features=frozenset())
     lib = install.library_files[0]
     cand = Candidate("framework", "fixture", (), (str(lib), f"-Wl,-rpath,{lib.parent}"))

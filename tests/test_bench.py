@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import subprocess
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -34,6 +33,7 @@ from mesonbuild_blas.bench import (
 )
 from mesonbuild_blas.bench.program import BENCH_SOURCE
 from mesonbuild_blas.probes import compiler_library_dirs
+from mesonbuild_blas.records import replace
 
 ROOT = Path(__file__).resolve().parents[1]
 

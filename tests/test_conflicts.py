@@ -112,9 +112,8 @@ def test_lp64_and_ilp64_in_one_build(tmp_path: Path, ilp64_call: str, together: 
 
 
 def test_openmp_mix_only_when_the_runtimes_differ() -> None:
-    from dataclasses import replace
-
     from mesonbuild_blas.conflicts import ProjectOpenmp, openmp_mix, uses_openmp
+    from mesonbuild_blas.records import replace
 
     gcc = ProjectOpenmp("gomp", "/usr/lib/gcc/x86_64-linux-gnu/12/libgomp.so", "dependency('openmp') with gcc")
     iomp = replace(LP64, vendor="mkl", openmp_runtime="iomp5", openmp_runtime_file="/v/lib/libiomp5.so")

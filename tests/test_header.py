@@ -6,12 +6,11 @@ import importlib.util
 import re
 import shutil
 import subprocess
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from mesonbuild_blas import names, vendors
+from mesonbuild_blas import names, records, vendors
 from mesonbuild_blas.errors import BlasError
 from mesonbuild_blas.header import header_digest, render_header, validate_for_header
 from mesonbuild_blas.naming import Scheme
@@ -46,7 +45,7 @@ def make_info(vendor: str, interface: str, prefix: str, suffix: str, **changes: 
         verified_by="run",
         version="1.0",
     )
-    return replace(info, **changes)
+    return records.replace(info, **changes)
 
 
 SCIPY64 = make_info("scipy-openblas", "ilp64", "scipy_", "64_")
@@ -255,7 +254,7 @@ def test_vendor_header_with_wrong_integer_type_is_a_compile_error(tmp_path: Path
 
 
 def test_comment_text_cannot_end_the_comment(tmp_path: Path) -> None:
-    info = replace(SCIPY64, library="/weird*/dir/\nlib.so", version="1 */ int x;")
+    info = records.replace(SCIPY64, library="/weird*/dir/\nlib.so", version="1 */ int x;")
     include = write_header(tmp_path, info)
     result = compile_only(include, '#include "blas_mangling.h"\nint main(void) { return 0; }\n', tmp_path)
     assert result.returncode == 0, result.stderr
@@ -266,7 +265,7 @@ def test_digest() -> None:
     assert re.fullmatch(r"[0-9a-f]{12}", digest)
     assert header_digest(SCIPY64) == digest
     assert len({header_digest(info) for info in ALL_INFOS.values()}) == len(ALL_INFOS)
-    assert header_digest(replace(SCIPY64, library="/elsewhere/lib.so")) != digest
+    assert header_digest(records.replace(SCIPY64, library="/elsewhere/lib.so")) != digest
 
 
 @pytest.mark.parametrize(("changes", "fragment"), [
@@ -281,7 +280,7 @@ def test_digest() -> None:
     ({"cblas_symbol_dgemm": "cblas_dgemm"}, "CBLAS_FUNC() cannot spell it"),
 ])
 def test_validate_rejects(changes: dict[str, object], fragment: str) -> None:
-    bad = replace(SCIPY64, **changes)
+    bad = records.replace(SCIPY64, **changes)
     with pytest.raises(BlasError) as err:
         validate_for_header(bad)
     assert fragment in err.value.message

@@ -239,10 +239,11 @@ def _plugin_imports(result_stderr: str) -> set[str]:
             if line.startswith("import time:") and "mesonbuild_blas" in line}
 
 
-def test_reconfigure_takes_dependencies_from_the_cache_and_checks_the_header(tmp_path: Path) -> None:
-    """A reconfigure takes unchanged BLAS dependencies from Meson's cache, and the header's directory names its
-    digest, so the header module does not load. A damaged header is rewritten, and a changed call is
-    checked again: its error is located at the call."""
+def test_reconfigure_loads_neither_vendor_table_nor_header_module_until_a_call_changes(tmp_path: Path) -> None:
+    """A reconfigure takes unchanged BLAS dependencies from Meson's cache: the calls' arguments were checked
+    in the configure before (the build dir remembers which passed) and the header's directory names its
+    digest, so neither the vendor table nor the header module loads. A damaged header is rewritten, and a
+    changed call is checked again: its error is located at the call."""
     src = write_project(tmp_path, """
 project('lean', 'c')
 d = dependency('openblas', interface: 'ilp64', modules: ['cblas', 'lapack'])
@@ -259,7 +260,7 @@ executable('show', 'show.c', dependencies: d)
     again = meson_blas("setup", "--reconfigure", str(build), str(src), env=env)
     assert again.returncode == 0, again.output
     assert "Run-time dependency openblas found: YES" not in again.stdout  # from Meson's cache
-    assert "mesonbuild_blas.header" not in _plugin_imports(again.stderr)
+    assert not {"mesonbuild_blas.vendors", "mesonbuild_blas.header"} & _plugin_imports(again.stderr)
     assert header.read_text() == text
 
     header.write_text(text.replace("blas_int", "broken_int"))  # its text no longer has its digest
@@ -274,20 +275,30 @@ executable('show', 'show.c', dependencies: d)
     assert_clean_error(changed, 3, "unknown BLAS module 'cblsa'")
 
 
-def test_a_cached_dependency_is_searched_again_by_another_plugin_version(monkeypatch: pytest.MonkeyPatch) -> None:
-    """What a cached dependency depended on includes the plugin's version: another one may check, probe
-    or render differently. The build dir's marker unpickles whatever an older version stored."""
+def test_checked_calls_are_remembered_by_one_plugin_version_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build dir's record of checked dependency() calls (and of what a cached dependency depended on)
+    is ignored by another version of the plugin: it may check, probe or render differently."""
     import pickle
-    from dataclasses import replace
     from types import SimpleNamespace
 
     import mesonbuild_blas.meson as integration
     from mesonbuild_blas import __version__
     from mesonbuild_blas.meson.dependency import BlasDependency, Fingerprint
+    from mesonbuild_blas.records import replace
+    from mesonbuild_blas.request import ProjectOptions
 
     monkeypatch.setattr(integration, "install", lambda: None)  # no Meson patching in the test process
-    assert isinstance(pickle.loads(pickle.dumps(integration.PluginMarker())), integration.PluginMarker)
-    assert isinstance(integration.restore_marker(frozenset({"x"}), "0.0.1"), integration.PluginMarker)
+    marker = integration.PluginMarker()
+    integration.check_request(marker, "openblas", ["cblas", "interface: ilp64"], ProjectOptions(), "auto")
+    with pytest.raises(integration.BlasError, match="unknown BLAS module"):
+        integration.check_request(marker, "openblas", ["cblsa", "interface: ilp64"], ProjectOptions(), "auto")
+    assert len(marker.checked) == 1  # only what passed
+    loaded = pickle.loads(pickle.dumps(marker))
+    assert loaded.checked_before == frozenset(marker.checked) and not loaded.checked
+    function, (checked, version) = marker.__reduce__()
+    assert version == __version__
+    assert not function(checked, "0.0.1").checked_before  # written by another version
+    assert not function().checked_before  # written before the record existed
 
     now = Fingerprint.now(())
     assert now.plugin == __version__

@@ -7,7 +7,6 @@ pkg-config export); plain Python where it is not (the Fortran adapter's names, b
 from __future__ import annotations
 
 import subprocess
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from mesonbuild_blas.fortran import open_library, plan_adapter
 from mesonbuild_blas.fortran.conventions import COMPILERS, GFORTRAN
 from mesonbuild_blas.header import render_header
 from mesonbuild_blas.naming import Scheme
+from mesonbuild_blas.records import replace
 from mesonbuild_blas.result import BlasInfo, as_interface
 
 A = "/usr/lib/x86_64-linux-gnu"

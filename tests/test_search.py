@@ -10,9 +10,8 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterable
-from dataclasses import replace
 
-from mesonbuild_blas import names, vendors
+from mesonbuild_blas import names, records, vendors
 from mesonbuild_blas.probes.interpret import Rejection
 from mesonbuild_blas.request import ProjectOptions, Request, build_request
 from mesonbuild_blas.result import BlasInfo, as_interface
@@ -77,7 +76,7 @@ class FakeVerify:
         self.verified.append(cand.label)
         outcome = self.outcomes.get(cand.label, Rejection(f"{cand.label} does not work"))
         if isinstance(outcome, BlasInfo) and cand.notes:
-            outcome = replace(outcome, notes=cand.notes)
+            outcome = records.replace(outcome, notes=cand.notes)
         return outcome
 
 
@@ -238,7 +237,7 @@ def test_fastest_times_the_first_accepted_candidate_of_each_vendor() -> None:
 
     def time(c: Candidate, i: BlasInfo) -> Timing:
         timed.append(c.label)
-        return Timing(replace(i, dgemm_gflops=max(speeds[c.label])), speeds[c.label])
+        return Timing(records.replace(i, dgemm_gflops=max(speeds[c.label])), speeds[c.label])
 
     logged: list[str] = []
     found = search(req(blas_order=("fastest", "netlib", "blis", "openblas")), lookups, verify, time=time,
@@ -282,7 +281,7 @@ def test_bench_module_times_only_when_asked() -> None:
     verify = FakeVerify({"ref": info("netlib")})
 
     def time(c: Candidate, i: BlasInfo) -> Timing:
-        return Timing(replace(i, dgemm_gflops=1.5), (1.5,))
+        return Timing(records.replace(i, dgemm_gflops=1.5), (1.5,))
 
     found = search(req("netlib"), lookups, verify, time=time)
     assert isinstance(found, Found) and found.info.dgemm_gflops is None

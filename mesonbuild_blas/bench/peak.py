@@ -7,8 +7,8 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from ..records import record
 from .program import BENCH_SOURCE, compiler_command, parse_bench_output
 from .records import BenchError
 
@@ -19,7 +19,7 @@ ISA_BITS: Mapping[str, int] = {"avx512": 512, "avx2": 256, "avx": 256, "sse2": 1
 _DATAPATH_BITS = {("AuthenticAMD", 25): 256}  # Zen 4 executes 512-bit FMAs as two 256-bit halves
 
 
-@dataclass(frozen=True)
+@record
 class PeakEstimate:
     gflops: float  #: double-precision peak for ``threads`` threads
     ghz: float
@@ -37,7 +37,7 @@ class PeakEstimate:
 
 
 
-@dataclass(frozen=True)
+@record
 class _Cpu:
     vendor_id: str
     family: int

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from .. import names, vendors
 from ..naming import Scheme
+from ..records import record
 from ..result import BlasInfo
 
 THREADING_LAYERS = ("pthreads", "openmp", "sequential", "tbb")
@@ -28,7 +28,7 @@ def library_label(vendor: str, interface: str, variant: str = "", version: str =
     return f"{head} ({interface}{f', {variant}' if variant else ''})"
 
 
-@dataclass(frozen=True)
+@record
 class BenchTarget:
     vendor: str
     interface: str
@@ -127,7 +127,7 @@ def target_from_info(info: BlasInfo, compile_args: Sequence[str], link_args: Seq
                        system_lib_dirs=system_lib_dirs)
 
 
-@dataclass(frozen=True)
+@record
 class BenchRow:
     vendor: str
     interface: str

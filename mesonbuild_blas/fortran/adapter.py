@@ -19,12 +19,12 @@ import re
 import subprocess
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from ..naming import Scheme
 from ..probes import Toolchain, build_rpath_dirs
+from ..records import field, record
 from .conventions import Convention
 from .functions import AbiFunction, sensitive
 from .symbols import Library, SymbolReadError
@@ -45,7 +45,7 @@ class AdapterError(Exception):
     """The adapter cannot be planned, built or proven (the message says why)."""
 
 
-@dataclass(frozen=True)
+@record
 class Trampoline:
     """``symbol`` jumps to the library's ``target`` (same function, other name)."""
 
@@ -54,7 +54,7 @@ class Trampoline:
     target: str
 
 
-@dataclass(frozen=True)
+@record
 class Wrapper:
     """``symbol`` calls ``target`` translating the function-result convention."""
 
@@ -63,7 +63,7 @@ class Wrapper:
     target: str
 
 
-@dataclass(frozen=True)
+@record
 class AdapterPlan:
     consumer: Convention
     library: Convention
@@ -311,7 +311,7 @@ def render_adapter(plan: AdapterPlan) -> str:
 
 
 # ---- build and prove --------------------------------------------------------------------------
-@dataclass(frozen=True)
+@record
 class BuiltAdapter:
     object: Path
     verified_by: Literal["run", "link"]

@@ -7,11 +7,11 @@ object first, log, warn); everything here is Meson-free.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..naming import Scheme
 from ..probes import Toolchain
+from ..records import field, record, replace
 from ..result import BlasInfo
 from ..vendors import BY_NAME
 from ..verify import linked_libraries
@@ -24,7 +24,7 @@ from .symbols import Library, SymbolReadError, open_library
 _ABI_LABEL = {("registers", "float"): "gfortran", ("hidden", "float"): "g77", ("hidden", "double"): "f2c"}
 
 
-@dataclass(frozen=True)
+@record
 class Attached:
     """What the dependency hands consumers."""
 
@@ -38,7 +38,7 @@ class Attached:
     build: AdapterBuild | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@record
 class AdapterBuild:
     plan: AdapterPlan
     scheme: Scheme
@@ -127,7 +127,8 @@ def attach_adapter(info: BlasInfo, compiler_id: str, toolchain: Toolchain | None
         return Attached(info, warnings=(*warnings, f"no Fortran adapter for {info.vendor} ({e}), yet Fortran "
                                         f"callers need one: {what}"))
     kind = plan.kind
-    adapted = replace(info, fortran_adapter=kind, notes=(*info.notes, f"Fortran adapter ({kind}): {plan.describe()}"))
+    adapted = replace(info, fortran_adapter=kind,
+                                  notes=(*info.notes, f"Fortran adapter ({kind}): {plan.describe()}"))
     header_info = adapted
     if "abi" in kind:
         # blas_mangling.h describes the adapter's convention: complex results through a hidden argument

@@ -18,14 +18,15 @@ compiler's come from :data:`COMPILERS`, keyed by Meson's compiler id.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+from ..records import record
 
 ComplexReturn = Literal["registers", "hidden"]
 RealReturn = Literal["float", "double"]
 
 
-@dataclass(frozen=True)
+@record
 class Convention:
     """How Fortran code calls (or a library defines) an external routine."""
 

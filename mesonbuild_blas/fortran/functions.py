@@ -17,14 +17,15 @@ Only entries the library actually exports are adapted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+from ..records import record
 
 #: c: COMPLEX, z: COMPLEX*16, s: REAL
 ResultType = Literal["c", "z", "s"]
 
 
-@dataclass(frozen=True)
+@record
 class AbiFunction:
     name: str
     result: ResultType

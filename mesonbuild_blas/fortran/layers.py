@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 
+from ..records import record, replace
 from ..search import Candidate
 from ..vendors import FortranLayer, Vendor
 from ..verify import library_dirs, library_file
@@ -23,7 +23,7 @@ from ..verify import library_dirs, library_file
 _EXTENSIONS = re.compile(r"(\.so(\.\d+)*|\.a|(\.\d+)*\.dylib)\Z")
 
 
-@dataclass(frozen=True)
+@record
 class LayerChoice:
     """A candidate linking ``layer`` instead of the found interface library, or why there is none."""
 

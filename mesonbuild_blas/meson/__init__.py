@@ -20,12 +20,12 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from .. import MESON_MAX_EXCLUSIVE, MESON_MIN, __version__
 from ..errors import BlasError
-from ..names import GENERIC, INTERFACES, LP64, implied_modules, index, resolve_name
+from ..names import ALL_NAMES, GENERIC, INTERFACES, LP64, THREADING_OPTIONS, implied_modules, resolve_name
+from ..records import replace
 from ..request import FEATURES, ProjectOptions, build_request, check_interface, implied_interface, split_modules
 
 _installed = False
@@ -36,21 +36,39 @@ _own_names_said = False
 
 
 class PluginMarker:
-    """Stored on coredata; re-activates the plugin wherever coredata is loaded."""
+    """Stored on coredata; re-activates the plugin wherever coredata is loaded.
 
-    def __reduce__(self) -> tuple[Callable[..., PluginMarker], tuple[()]]:
-        return (restore_marker, ())
+    It also remembers which ``dependency()`` arguments passed :func:`build_request`'s
+    checks in the last configure (with this version of the plugin): the checks depend
+    on nothing else, so a reconfigure repeats them only for calls that changed, and
+    loads the vendor table only then.
+    """
+
+    def __init__(self, checked_before: frozenset[str] = frozenset()) -> None:
+        self.checked_before = checked_before  #: passed in the configure before
+        self.checked: set[str] = set()  #: passed in this configure
+
+    def __reduce__(self) -> tuple[Callable[..., PluginMarker], tuple[frozenset[str], str]]:
+        return (restore_marker, (frozenset(self.checked), __version__))
 
 
-def restore_marker(*_older: object) -> PluginMarker:
-    """Unpickling a build directory's marker (older versions stored arguments: ignored)."""
+def restore_marker(checked: frozenset[str] = frozenset(), version: str = "") -> PluginMarker:
     try:
         install()
     except BlasError as e:  # e.g. this Meson is outside the supported range: a Meson error, not a traceback
         from mesonbuild.mesonlib import MesonException
 
         raise MesonException(str(e)) from None
-    return PluginMarker()
+    return PluginMarker(checked if version == __version__ else frozenset())
+
+
+def check_request(marker: PluginMarker, name: str, modules: list[str], options: ProjectOptions,
+                  method: str) -> None:
+    """:func:`build_request`'s checks of a call's arguments (raises :class:`BlasError`), once per build dir."""
+    key = repr((name, modules, options, method))
+    if key not in marker.checked_before and key not in marker.checked:
+        build_request(name, modules, options, method)
+    marker.checked.add(key)
 
 
 def is_blas_name(name: str) -> bool:
@@ -111,7 +129,7 @@ def project_options(coredata: Any, subproject: str) -> ProjectOptions:
         blas_order=order("blas-order"),
         lapack_order=order("lapack-order"),
         symbol_suffix=text("blas-symbol-suffix"),
-        vendor_threading=tuple((o, v) for o in index().threading_options if (v := text(o)) is not None),
+        vendor_threading=tuple((o, v) for o in THREADING_OPTIONS if (v := text(o)) is not None),
     )
 
 
@@ -186,8 +204,9 @@ def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
         from .dependency import RESOLVED_HERE
         from .dependency import project_options as options_for_call
 
-        if not isinstance(getattr(self.coredata, "mesonbuild_blas", None), PluginMarker):
-            self.coredata.mesonbuild_blas = PluginMarker()
+        marker = getattr(self.coredata, "mesonbuild_blas", None)
+        if not isinstance(marker, PluginMarker):
+            marker = self.coredata.mesonbuild_blas = PluginMarker()
         names = [n for n in _flatten(args) if isinstance(n, str) and n]
         blas_names = [n for n in names if is_blas_name(n)]
         if "interface" not in kwargs and not blas_names:
@@ -239,7 +258,7 @@ def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
                 # (before Meson prints "found: NO"); optional lookups log them and are not found
                 method = compat.method_value(kwargs.get("method"))
                 for n in blas_names:
-                    build_request(n, modules, options, method)
+                    check_request(marker, n, modules, options, method)
         except BlasError as e:
             raise InvalidArguments(str(e)) from None
         with options_for_call(options):
@@ -256,9 +275,8 @@ def _wrap_func_dependency(original: Callable[..., Any]) -> Callable[..., Any]:
     return func_dependency
 
 
-#: the conventional options the plugin reads when a project declares them (``mesonbuild-blas options``),
-#: besides the vendors' threading options
-BLAS_OPTIONS = ("blas", "lapack", "blas-order", "lapack-order", "use-ilp64", "blas-symbol-suffix")
+#: the conventional options the plugin reads when a project declares them (``mesonbuild-blas options``)
+BLAS_OPTIONS = ("blas", "lapack", "blas-order", "lapack-order", "use-ilp64", "blas-symbol-suffix", *THREADING_OPTIONS)
 
 
 def unknown_option_hint(message: str) -> str:
@@ -268,7 +286,7 @@ def unknown_option_hint(message: str) -> str:
         return ""
     quoted = [part for i, part in enumerate(message.split('"')) if i % 2]
     names = {n.strip().split(":")[-1] for q in quoted for n in q.split(",")}
-    ours = [n for n in (*BLAS_OPTIONS, *index().threading_options) if n in names]
+    ours = [n for n in BLAS_OPTIONS if n in names]
     if not ours:
         return ""
     listed = ", ".join(f'"{n}"' for n in ours)
@@ -399,8 +417,8 @@ def install() -> None:
         return make
 
     global MESON_OWN_NAMES
-    MESON_OWN_NAMES = tuple(name for name in index().all_names if name in detect.packages)
-    for name in index().all_names:
+    MESON_OWN_NAMES = tuple(name for name in ALL_NAMES if name in detect.packages)
+    for name in ALL_NAMES:
         detect.packages[name] = factory(name)
         # like MPI/HDF5: language: 'fortran' gives ILP64 deps the 8-byte integer flag
         detect._packages_accept_language.add(name)

@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +24,8 @@ from mesonbuild.mesonlib import version_compare_many
 
 from .. import __version__
 from ..errors import BlasError
-from ..names import index
+from ..names import ENV_ROOTS, LOADER_ENV
+from ..records import record, replace
 from ..request import ProjectOptions, Request, build_request
 from ..result import BlasInfo, text_digest
 from . import compat
@@ -96,12 +96,10 @@ def link_through(arg: str, scratch: str) -> str:
     return link
 
 
-def cache_environment() -> tuple[str, ...]:
-    """The environment variables a search reads besides the project options: a change makes a dependency
-    cached in the build directory stale (Meson reuses it on reconfigure); the loader's variables and the
-    vendors' run-time choices decide what the probe ran."""
-    names = index()
-    return ("PKG_CONFIG_PATH", "PKG_CONFIG_LIBDIR", "CMAKE_PREFIX_PATH", *names.env_roots, *names.loader_env)
+#: environment variables a search reads besides the project options: a change makes a
+#: dependency cached in the build directory stale (Meson reuses it on reconfigure); the
+#: probe's loader variables and the vendors' run-time choices decide what the probe ran
+CACHE_ENVIRONMENT = ("PKG_CONFIG_PATH", "PKG_CONFIG_LIBDIR", "CMAKE_PREFIX_PATH", *ENV_ROOTS, *LOADER_ENV)
 
 
 def _file_state(path: str) -> tuple[int, int, int] | None:
@@ -112,7 +110,7 @@ def _file_state(path: str) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-@dataclass(frozen=True)
+@record
 class Fingerprint:
     """What a resolved dependency depended on: the project's options, the environment, its library files
     and the plugin that resolved it (another version may probe, decide or render the header differently)."""
@@ -124,7 +122,7 @@ class Fingerprint:
 
     @classmethod
     def now(cls, files: tuple[str, ...]) -> Fingerprint:
-        return cls(_OPTIONS.get() or ProjectOptions(), tuple((v, os.environ.get(v)) for v in cache_environment()),
+        return cls(_OPTIONS.get() or ProjectOptions(), tuple((v, os.environ.get(v)) for v in CACHE_ENVIRONMENT),
                    tuple((f, _file_state(f)) for f in files), __version__)
 
 

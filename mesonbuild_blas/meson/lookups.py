@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any, Literal
 
 from mesonbuild import mlog
@@ -21,6 +20,7 @@ from mesonbuild.dependencies.base import DependencyException
 
 from .. import vendors
 from ..probes import Toolchain, executable_identity, remembered_dirs
+from ..records import replace
 from ..request import Request
 from ..search import Candidate, Host, Note
 from ..testing import FRAMEWORK_DIR_ENV, framework_fixture_dir

@@ -19,10 +19,10 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..names import index
+from ..names import LOADER_ENV
+from ..records import field, record
 from .commands import (
     ArgumentSyntax,
     compile_command,
@@ -55,7 +55,7 @@ def question_timeout() -> float:
     return value if value > 0 else DEFAULT_TIMEOUT
 
 
-@dataclass(frozen=True)
+@record
 class Toolchain:
     """How to build and run a probe for the host machine."""
 
@@ -81,7 +81,7 @@ class Toolchain:
     link_flags: tuple[str, ...] = ()
 
 
-@dataclass
+@record(frozen=False)
 class ProbeData:
     """Parsed probe output."""
 
@@ -219,7 +219,7 @@ def probe_sources_text() -> str:
 
 def cache_key(toolchain: Toolchain, compile_args: list[str], link_args: list[str], stdin: str) -> str:
     h = hashlib.sha256()
-    loader_env = [os.environ.get(var, "") for var in index().loader_env]
+    loader_env = [os.environ.get(var, "") for var in LOADER_ENV]
     payload = [CACHE_FORMAT, list(toolchain.cc), toolchain.identity, toolchain.run_wrapper,
                toolchain.system_lib_dirs, compile_args, link_args, stdin, probe_sources_text(), loader_env,
                toolchain.link_flags]

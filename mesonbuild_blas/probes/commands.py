@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Literal
+
+from ..records import field, record
 
 ArgumentSyntax = Literal["gcc", "msvc"]
 
 _MSVC_LIBPATH = ("/LIBPATH:", "-LIBPATH:")
 
 
-@dataclass
+@record(frozen=False)
 class MsvcLinkInputs:
     """A candidate's link arguments, sorted for ``cl ... /link``."""
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from .. import names, vendors
 from ..naming import Scheme
+from ..records import record
 from ..result import BlasInfo, FeatureCheck, OpenmpRuntime, Source, as_interface
 from . import STATIC, TIMEOUT_ENV, ProbeData
 
@@ -46,7 +46,7 @@ def probe_input(vendor: vendors.Vendor, schemes: tuple[Scheme, ...]) -> str:
     return "\n".join(lines) + "\n"
 
 
-@dataclass(frozen=True)
+@record
 class Rejection:
     reason: str
 
