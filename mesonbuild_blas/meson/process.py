@@ -87,7 +87,8 @@ def _clash(env: Any, target: Any, first: BlasInfo, second: BlasInfo, where: str)
 
     if symbol_clash(first, second, where) is None:
         return None
-    machine = env.machines[getattr(target, "for_machine", None) or compat.host_machine()]
+    for_machine = getattr(target, "for_machine", None)
+    machine = env.machines[compat.host_machine() if for_machine is None else for_machine]
     alternatives = own_name_ilp64_builds(machine.system, machine.cpu_family, _installed(machine.system))
     return symbol_clash(first, second, where, alternatives)
 
