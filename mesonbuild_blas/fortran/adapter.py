@@ -168,14 +168,16 @@ def plan_adapter(scheme: Scheme, library: Convention, consumer: Convention,
                     unadapted.append(function.name)
                 else:
                     wrappers.append(Wrapper(function, plain, alias))
-        hook = ""
-        if names:
-            hook = next((scheme.c(h) for h in xerbla_hooks
-                         if any(lib.address(scheme.c(h)) is not None for lib in libraries)), "")
+        hook = _xerbla_hook(scheme, libraries, xerbla_hooks) if names else ""
     except SymbolReadError as e:
         raise AdapterError(str(e)) from None
     return AdapterPlan(consumer, library, names, tuple(trampolines), tuple(wrappers), tuple(unadapted),
                        xerbla_hook=hook)
+
+
+def _xerbla_hook(scheme: Scheme, libraries: Sequence[Library], hooks: Sequence[str]) -> str:
+    """The first of the vendor's error-handler hooks the libraries export, spelled in ``scheme`` ("" if none)."""
+    return next((scheme.c(h) for h in hooks if any(lib.address(scheme.c(h)) is not None for lib in libraries)), "")
 
 
 def plan_renaming(scheme: Scheme, convention: Convention, libraries: Sequence[Library],
@@ -197,8 +199,7 @@ def plan_renaming(scheme: Scheme, convention: Convention, libraries: Sequence[Li
                 seen.add(plain)
                 routine = plain[:-len(tail)] if tail and plain.endswith(tail) else plain
                 trampolines.append(Trampoline(routine if _ROUTINE.match(routine) else plain, plain, symbol))
-        hook = next((scheme.c(h) for h in xerbla_hooks
-                     if any(lib.address(scheme.c(h)) is not None for lib in libraries)), "")
+        hook = _xerbla_hook(scheme, libraries, xerbla_hooks)
     except SymbolReadError as e:
         raise AdapterError(str(e)) from None
     if not trampolines:

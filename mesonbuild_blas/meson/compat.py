@@ -115,34 +115,30 @@ def _option_value(coredata: Any, key: Any) -> object:
     return coredata.options[key].value
 
 
-def project_option(coredata: Any, name: str, subproject: str) -> object | None:
-    """Value of a project option, or None when the project does not declare it."""
+def _read_option(coredata: Any, key: Any, what: str) -> object | None:
+    """Value of option ``key``, or None when it is not declared; Meson drift is a :class:`MesonDrift`."""
     try:
-        return _option_value(coredata, _option_key_class()(name, subproject=subproject))
+        return _option_value(coredata, key)
     except KeyError:
         return None
     except Exception as e:
-        raise MesonDrift(f"read the project option {name!r}", e) from None
+        raise MesonDrift(f"read the {what}", e) from None
+
+
+def project_option(coredata: Any, name: str, subproject: str) -> object | None:
+    """Value of a project option, or None when the project does not declare it."""
+    return _read_option(coredata, _option_key_class()(name, subproject=subproject), f"project option {name!r}")
 
 
 def machine_option(env: Any, name: str, for_machine: Any) -> object | None:
     """Value of a built-in per-machine option (``pkg_config_path``, ``c_args``), or None when it has none."""
-    try:
-        return _option_value(env.coredata, _option_key_class().from_string(name).evolve(machine=for_machine))
-    except KeyError:
-        return None
-    except Exception as e:
-        raise MesonDrift(f"read the option {name!r}", e) from None
+    key = _option_key_class().from_string(name).evolve(machine=for_machine)
+    return _read_option(env.coredata, key, f"option {name!r}")
 
 
 def base_option(coredata: Any, name: str) -> object | None:
     """Value of a base option (``b_asneeded``), or None when this configure has none."""
-    try:
-        return _option_value(coredata, _option_key_class()(name))
-    except KeyError:
-        return None
-    except Exception as e:
-        raise MesonDrift(f"read the option {name!r}", e) from None
+    return _read_option(coredata, _option_key_class()(name), f"option {name!r}")
 
 
 def host_machine() -> Any:
